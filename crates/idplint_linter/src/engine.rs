@@ -1,0 +1,401 @@
+//! The lint entry point and the fix loop. The CLI, the language server and the tests all come
+//! through here with `(path, text)` pairs; nothing below touches the filesystem.
+
+use crate::options::LintOptions;
+use crate::products;
+use crate::registry::{Registry, builtin};
+use crate::rule::RuleContext;
+use crate::source::{FileFormat, ParsedFile, sniff_format};
+use crate::unit::{DetectedVersion, Unit, UnitContent};
+use crate::version::{Product, Versions, image_version};
+use idplint_diagnostics::{
+    Applicability, Diagnostic, Edit, LineIndex, Severity, TextRange, apply_edits,
+};
+use idplint_syntax::{Node, NodeKind};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Files larger than this are reported, not parsed: no real identity-provider config comes
+/// near it, and it bounds memory and time on hostile input.
+pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+
+/// The result of linting one file.
+#[derive(Clone, Debug, Default)]
+pub struct FileReport {
+    /// Sorted by position, in host-file coordinates.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Host ranges of secret values; renderers must mask them.
+    pub secrets: Vec<TextRange>,
+    /// Whether the file failed to parse (it must then never be written).
+    pub parse_failed: bool,
+    /// Whether idplint reads this kind of file at all.
+    pub recognised: bool,
+    /// A one-line description of each unit found ("Kratos config (kratos.yml)").
+    pub units: Vec<String>,
+}
+
+/// Lint one file's text. `path` decides the format (and is used in messages only).
+pub fn lint(registry: &Registry, path: &str, text: &str, options: &LintOptions) -> FileReport {
+    let Some(format) = sniff_format(path, text) else {
+        return FileReport::default();
+    };
+    lint_as(registry, path, text, format, options)
+}
+
+/// Lint one file's text as `format`.
+pub fn lint_as(
+    registry: &Registry,
+    path: &str,
+    text: &str,
+    format: FileFormat,
+    options: &LintOptions,
+) -> FileReport {
+    let mut report = FileReport {
+        recognised: true,
+        ..FileReport::default()
+    };
+    if text.len() > MAX_FILE_BYTES {
+        report.parse_failed = true;
+        report.diagnostics.push(Diagnostic::new(
+            builtin::FILE_TOO_LARGE,
+            Severity::Error,
+            format!(
+                "File is {} MiB, larger than the {} MiB idplint reads; it was not checked",
+                text.len() / (1024 * 1024),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+            TextRange::empty(0),
+        ));
+        return report;
+    }
+    let file = match ParsedFile::parse(path, text, format) {
+        Ok(file) => file,
+        Err(error) => {
+            report.parse_failed = true;
+            report.diagnostics.push(parse_error_diagnostic(text, &error));
+            return report;
+        }
+    };
+    let mut units = Vec::new();
+    for module in products::all() {
+        module.extract_units(&file, &mut units);
+    }
+    let file_versions = file_level_versions(&file);
+    let mut diagnostics = Vec::new();
+    let mut unknown_reported = BTreeSet::new();
+    for unit in &units {
+        report.units.push(unit.label.clone());
+        report.secrets.extend(unit.secrets.iter().copied());
+        let product = unit.kind.product();
+        let versions = resolve_versions(product, unit, &file_versions, options);
+        if !versions.is_known() && unknown_reported.insert(product) {
+            diagnostics.push(version_unknown_diagnostic(product, unit, &file));
+        }
+        for rule in registry.rules() {
+            if rule.unit_kind() != unit.kind || !options.is_enabled(&rule.meta().id) {
+                continue;
+            }
+            let ctx = RuleContext {
+                file: &file,
+                unit,
+                versions: &versions,
+                meta: rule.meta(),
+            };
+            let mut found = Vec::new();
+            rule.check(&ctx, &mut found);
+            if let UnitContent::Tree(tree) = &unit.content {
+                if let Some(map) = &tree.map {
+                    found = found.into_iter().map(|d| map.diagnostic_to_host(d)).collect();
+                }
+            }
+            diagnostics.extend(found);
+        }
+    }
+    diagnostics.retain(|d| options.is_enabled(&d.code));
+    let report_unused = options.is_enabled(builtin::UNUSED_SUPPRESSION);
+    let mut diagnostics = crate::suppression::apply(
+        text,
+        format,
+        &file.line_index,
+        diagnostics,
+        report_unused,
+    );
+    for diagnostic in &mut diagnostics {
+        if let Some(severity) = options.severity.get(&diagnostic.code) {
+            diagnostic.severity = *severity;
+        }
+    }
+    diagnostics.sort_by(|a, b| {
+        (a.range.start, a.range.end, &a.code).cmp(&(b.range.start, b.range.end, &b.code))
+    });
+    diagnostics.dedup_by(|a, b| a.code == b.code && a.range == b.range && a.message == b.message);
+    report.secrets.sort();
+    report.secrets.dedup();
+    report.diagnostics = diagnostics;
+    report
+}
+
+fn parse_error_diagnostic(text: &str, error: &idplint_syntax::ParseError) -> Diagnostic {
+    let len = u32::try_from(text.len()).unwrap_or(u32::MAX);
+    let start = error.range.start.min(len);
+    let end = error.range.end.clamp(start, len);
+    Diagnostic::new(
+        builtin::PARSE_ERROR,
+        Severity::Error,
+        format!("{}; the file was not checked further and will not be rewritten", error.message),
+        TextRange::new(start, end),
+    )
+}
+
+/// The parse-error diagnostic for bytes that are not UTF-8, at the first bad byte.
+pub fn invalid_utf8_diagnostic(bytes: &[u8]) -> Diagnostic {
+    let at = std::str::from_utf8(bytes).err().map_or(0, |e| e.valid_up_to());
+    Diagnostic::new(
+        builtin::PARSE_ERROR,
+        Severity::Error,
+        format!(
+            "File is not valid UTF-8 (first invalid byte at offset {at}); re-save it as UTF-8. It was not checked and will not be rewritten"
+        ),
+        TextRange::from_usize(at, at),
+    )
+}
+
+fn version_unknown_diagnostic(product: Product, unit: &Unit, file: &ParsedFile<'_>) -> Diagnostic {
+    let _ = file;
+    let name = match product {
+        Product::Kratos => "Ory Kratos",
+        Product::Keycloak => "Keycloak",
+        Product::KeycloakWildfly => "Keycloak (WildFly)",
+        Product::Serverless => "Serverless Framework",
+    };
+    let example = match product {
+        Product::Kratos => "kratos=v1.3.1",
+        Product::Keycloak => "keycloak=26.4",
+        Product::KeycloakWildfly => "keycloak-wildfly=16.1.1",
+        Product::Serverless => "serverless=4",
+    };
+    let at = unit_anchor(unit);
+    Diagnostic::new(
+        builtin::VERSION_UNKNOWN,
+        Severity::Info,
+        format!("No {name} version is known for {}; version-keyed rules were skipped", unit.label),
+        TextRange::empty(at),
+    )
+    .with_help(format!(
+        "Pass `--target {example}` (and `--current` for upgrades), or add `[target]` to idplint.toml"
+    ))
+}
+
+/// Where to anchor file-level notes about a unit: its first entry, in host coordinates.
+fn unit_anchor(unit: &Unit) -> u32 {
+    match &unit.content {
+        UnitContent::Tree(tree) => {
+            let start = tree.root().map_or(0, |r| r.range.start);
+            tree.map.as_ref().map_or(start, |m| m.to_host(start))
+        }
+        UnitContent::Env(env) => env.entries.first().map_or(0, |e| e.item_range.start),
+        UnitContent::Xml => 0,
+    }
+}
+
+/// Versions found anywhere in the file, per product: image tags (`image: oryd/kratos:v1.1.0`).
+fn file_level_versions(file: &ParsedFile<'_>) -> BTreeMap<Product, DetectedVersion> {
+    let mut found = BTreeMap::new();
+    let Some(doc) = file.tree() else {
+        return found;
+    };
+    for root in &doc.roots {
+        root.walk(&mut |node: &Node| {
+            let NodeKind::Mapping(entries) = &node.kind else {
+                return;
+            };
+            for entry in entries {
+                if entry.key_str() != "image" {
+                    continue;
+                }
+                let Some(image) = entry.value.as_str() else {
+                    continue;
+                };
+                if let Some((product, version, _)) = image_version(image) {
+                    found.entry(product).or_insert(DetectedVersion {
+                        version,
+                        range: entry.value.range,
+                        what: format!("the image `{image}`"),
+                    });
+                }
+            }
+        });
+    }
+    found
+}
+
+/// CLI/config beat the unit's own marker, which beats an image elsewhere in the file. The
+/// target defaults to the current version.
+pub fn resolve_versions(
+    product: Product,
+    unit: &Unit,
+    file_versions: &BTreeMap<Product, DetectedVersion>,
+    options: &LintOptions,
+) -> Versions {
+    let current = options
+        .currents
+        .get(&product)
+        .cloned()
+        .or_else(|| unit.detected_version.as_ref().map(|d| d.version.clone()))
+        .or_else(|| file_versions.get(&product).map(|d| d.version.clone()));
+    let target = options.targets.get(&product).cloned().or_else(|| current.clone());
+    Versions { current, target }
+}
+
+/// The outcome of `fix` on one file.
+#[derive(Clone, Debug)]
+pub struct FixReport {
+    /// The new text, when anything changed and verification passed.
+    pub fixed: Option<String>,
+    /// How many fixes of each rule were applied.
+    pub applied: BTreeMap<String, usize>,
+    /// What is left after fixing (of the fixed text when it changed).
+    pub remaining: FileReport,
+    /// Why nothing was written although fixes were available.
+    pub failure: Option<String>,
+}
+
+/// Passes before the loop gives up; real configs converge in two or three.
+const MAX_FIX_PASSES: usize = 20;
+
+/// Apply fixes at or above `minimum` until nothing applicable is left, then verify.
+pub fn fix(
+    registry: &Registry,
+    path: &str,
+    text: &str,
+    options: &LintOptions,
+    minimum: Applicability,
+) -> FixReport {
+    let original = lint(registry, path, text, options);
+    if original.parse_failed {
+        return FixReport {
+            fixed: None,
+            applied: BTreeMap::new(),
+            remaining: original,
+            failure: None,
+        };
+    }
+    let mut current = text.to_string();
+    let mut report = original.clone();
+    let mut applied: BTreeMap<String, usize> = BTreeMap::new();
+    let mut passes = 0;
+    loop {
+        let fixes: Vec<(&str, &[Edit])> = report
+            .diagnostics
+            .iter()
+            .filter_map(|d| {
+                d.fix
+                    .as_ref()
+                    .filter(|f| f.applicability >= minimum && f.applicability > Applicability::DisplayOnly)
+                    .filter(|f| !f.edits.is_empty())
+                    .map(|f| (d.code.as_str(), f.edits.as_slice()))
+            })
+            .collect();
+        if fixes.is_empty() {
+            break;
+        }
+        passes += 1;
+        if passes > MAX_FIX_PASSES {
+            let codes: BTreeSet<&str> = fixes.iter().map(|(c, _)| *c).collect();
+            return FixReport {
+                fixed: None,
+                applied: BTreeMap::new(),
+                remaining: original,
+                failure: Some(format!(
+                    "fixes did not converge after {MAX_FIX_PASSES} passes (rules: {}); nothing was written. Please report this as a bug",
+                    codes.into_iter().collect::<Vec<_>>().join(", ")
+                )),
+            };
+        }
+        let (next, used) = apply_non_overlapping(&current, &fixes);
+        if used.is_empty() {
+            break;
+        }
+        for code in used {
+            *applied.entry(code.to_string()).or_default() += 1;
+        }
+        current = next;
+        report = lint(registry, path, &current, options);
+        if report.parse_failed {
+            let codes: Vec<&String> = applied.keys().collect();
+            return FixReport {
+                fixed: None,
+                applied: BTreeMap::new(),
+                remaining: original,
+                failure: Some(format!(
+                    "fixes from {codes:?} produced a file that no longer parses; nothing was written. Please report this as a bug"
+                )),
+            };
+        }
+    }
+    if current == text {
+        return FixReport {
+            fixed: None,
+            applied,
+            remaining: report,
+            failure: None,
+        };
+    }
+    // Verification: the fixed file may not report anything the original did not.
+    let before: BTreeSet<&str> = original.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    let gained: BTreeSet<&str> = report
+        .diagnostics
+        .iter()
+        .map(|d| d.code.as_str())
+        .filter(|c| !before.contains(c))
+        .collect();
+    if !gained.is_empty() {
+        return FixReport {
+            fixed: None,
+            applied: BTreeMap::new(),
+            remaining: original,
+            failure: Some(format!(
+                "fixing would introduce new findings ({}); nothing was written. Please report this as a bug",
+                gained.into_iter().collect::<Vec<_>>().join(", ")
+            )),
+        };
+    }
+    FixReport {
+        fixed: Some(current),
+        applied,
+        remaining: report,
+        failure: None,
+    }
+}
+
+/// Apply whole fixes in order of their first edit, skipping any fix that touches or overlaps
+/// one already taken this pass (it gets another chance on the next pass).
+fn apply_non_overlapping<'a>(text: &str, fixes: &[(&'a str, &[Edit])]) -> (String, Vec<&'a str>) {
+    let mut order: Vec<usize> = (0..fixes.len()).collect();
+    order.sort_by_key(|&i| fixes[i].1.first().map(|e| (e.range.start, e.range.end)));
+    let mut taken: Vec<TextRange> = Vec::new();
+    let mut edits: Vec<Edit> = Vec::new();
+    let mut used = Vec::new();
+    for i in order {
+        let (code, fix_edits) = fixes[i];
+        let clashes = fix_edits.iter().any(|e| {
+            taken.iter().any(|t| {
+                e.range.overlaps(*t) || e.range.start == t.end || e.range.end == t.start
+            })
+        });
+        if clashes {
+            continue;
+        }
+        taken.extend(fix_edits.iter().map(|e| e.range));
+        edits.extend(fix_edits.iter().cloned());
+        used.push(code);
+    }
+    match apply_edits(text, &edits) {
+        Some(next) => (next, used),
+        None => (text.to_string(), Vec::new()),
+    }
+}
+
+/// Convenience for tests and the LSP: a line index of `text`.
+pub fn line_index(text: &str) -> LineIndex {
+    LineIndex::new(text)
+}

@@ -1,0 +1,41 @@
+//! Product modules. Each one knows how to find its units in a parsed file, how to interpret
+//! its kinds of data-rule `change`, and which native rules it has. Adding a product means
+//! adding one module here and listing it in [`all`].
+
+pub mod keycloak;
+pub mod keycloak_wildfly;
+pub mod kratos;
+
+use crate::rule::{NativeRuleFactory, Rule, RuleMeta};
+use crate::source::ParsedFile;
+use crate::unit::Unit;
+use crate::version::Product;
+use std::sync::Arc;
+
+pub trait ProductModule: Send + Sync {
+    fn product(&self) -> Product;
+
+    /// The file name rule examples are linted as when they do not name one.
+    fn example_file_name(&self) -> &'static str;
+
+    /// Append the units of this product found in `file`.
+    fn extract_units(&self, file: &ParsedFile<'_>, out: &mut Vec<Unit>);
+
+    /// Turn a data rule's `change:` into a rule, or say what is wrong with it.
+    fn compile_data_rule(
+        &self,
+        meta: Arc<RuleMeta>,
+        change: &serde_json::Value,
+    ) -> Result<Box<dyn Rule>, String>;
+
+    /// Rust rules, by id; their metadata comes from the rule files (`native: true`).
+    fn native_rules(&self) -> Vec<(&'static str, NativeRuleFactory)>;
+}
+
+pub fn all() -> Vec<Box<dyn ProductModule>> {
+    vec![
+        Box::new(kratos::Kratos),
+        Box::new(keycloak::Keycloak),
+        Box::new(keycloak_wildfly::KeycloakWildfly),
+    ]
+}

@@ -1,0 +1,89 @@
+//! What a rule is: metadata (shared by data and native rules) and the `Rule` trait.
+
+use crate::source::ParsedFile;
+use crate::unit::{Unit, UnitKind};
+use crate::version::{Product, Versions};
+use idplint_diagnostics::{Applicability, Diagnostic, Severity, TextRange};
+use std::sync::Arc;
+
+/// Everything about a rule except its logic: what `idplint rules` lists, what `explain`
+/// prints, what SARIF carries, and the examples the test harness runs.
+#[derive(Clone, Debug)]
+pub struct RuleMeta {
+    /// `<product>/<kebab-name>`.
+    pub id: String,
+    pub product: Product,
+    /// One line: what the rule finds.
+    pub summary: String,
+    /// Default severity (windows may raise it, `[severity]` may override it).
+    pub severity: Severity,
+    /// Markdown: why it matters and what to do.
+    pub docs: String,
+    /// Changelog entries, upgrade guides or option definitions the rule is based on.
+    pub sources: Vec<String>,
+    /// Ids in our research catalogs (`K-110a-04`, `T2`), for traceability.
+    pub catalog: Vec<String>,
+    /// The release that introduced the change, for version-keyed rules.
+    pub release: Option<String>,
+    /// The best applicability of the fixes this rule can offer, `None` when it never fixes.
+    pub fix: Option<Applicability>,
+    pub examples: Vec<Example>,
+    /// `rules/kratos/v0.11.0.yaml`, or `native` for Rust rules without a data change.
+    pub defined_in: String,
+    pub native: bool,
+}
+
+impl RuleMeta {
+    /// Relative URL of the rule's rendered docs.
+    pub fn doc_url(&self) -> String {
+        format!("docs/rules/{}.md", self.id)
+    }
+}
+
+/// A rule example that doubles as a test: `fails` must produce at least one diagnostic of the
+/// rule (and `fixed`, when given, is what `fix` must turn it into); `passes` must produce none.
+#[derive(Clone, Debug)]
+pub struct Example {
+    pub file: String,
+    pub current: Option<String>,
+    pub target: Option<String>,
+    pub text: String,
+    pub expect: ExampleExpect,
+    /// Whether the `fixed` output needs `--unsafe-fixes`.
+    pub unsafe_fixes: bool,
+}
+
+#[derive(Clone, Debug)]
+pub enum ExampleExpect {
+    Fails { fixed: Option<String> },
+    Passes,
+}
+
+/// What a rule sees when it runs on one unit.
+pub struct RuleContext<'a> {
+    pub file: &'a ParsedFile<'a>,
+    pub unit: &'a Unit,
+    pub versions: &'a Versions,
+    pub meta: &'a RuleMeta,
+}
+
+impl RuleContext<'_> {
+    /// A diagnostic of this rule at its default severity.
+    pub fn diagnostic(&self, range: TextRange, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(self.meta.id.clone(), self.meta.severity, message, range)
+    }
+}
+
+/// A rule's logic. Data rules are compiled into one of these by their product module; native
+/// rules implement it directly.
+pub trait Rule: Send + Sync {
+    fn meta(&self) -> &RuleMeta;
+    /// The kind of unit this rule checks.
+    fn unit_kind(&self) -> UnitKind;
+    /// Report findings for one unit, in the unit's coordinates (embedded units are mapped to
+    /// host bytes by the engine).
+    fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>);
+}
+
+/// Builds a native rule once its metadata is loaded from the rule files.
+pub type NativeRuleFactory = fn(Arc<RuleMeta>) -> Box<dyn Rule>;

@@ -1,0 +1,151 @@
+//! Files as the engine sees them: a path, its text, the format it is written in, and its parse.
+
+use idplint_diagnostics::{LineIndex, TextRange};
+use idplint_syntax::xml::XmlDocument;
+use idplint_syntax::{Document, Limits, ParseError};
+
+/// The syntax a file is written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FileFormat {
+    Yaml,
+    Json,
+    /// `.env`-style `KEY=value` lines.
+    Env,
+    /// `keycloak.conf` and Java `.properties`.
+    Properties,
+    Xml,
+}
+
+impl FileFormat {
+    /// The comment marker inline suppressions use in this format, if the format has comments.
+    pub fn comment_marker(self) -> Option<&'static str> {
+        match self {
+            FileFormat::Yaml | FileFormat::Env | FileFormat::Properties => Some("#"),
+            FileFormat::Xml => Some("<!--"),
+            FileFormat::Json => None,
+        }
+    }
+}
+
+/// Decide a file's format from its name, falling back to a look at its content.
+/// `None` means idplint does not read this file.
+pub fn sniff_format(path: &str, text: &str) -> Option<FileFormat> {
+    let name = path
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(path)
+        .to_ascii_lowercase();
+    if name.ends_with(".yml") || name.ends_with(".yaml") {
+        return Some(FileFormat::Yaml);
+    }
+    if name.ends_with(".json") || name.ends_with(".json.tpl") {
+        return Some(FileFormat::Json);
+    }
+    if name.ends_with(".xml") {
+        return Some(FileFormat::Xml);
+    }
+    if name.ends_with(".conf") || name.ends_with(".properties") {
+        return Some(FileFormat::Properties);
+    }
+    if name == ".env"
+        || name.starts_with(".env.")
+        || name.ends_with(".env")
+        || name.starts_with("dotenv")
+        || name.contains(".env.")
+        || name.ends_with(".envrc")
+    {
+        return Some(FileFormat::Env);
+    }
+    // Content sniffing for extension-less or `.txt` files: mostly `KEY=value` lines with
+    // at least one Keycloak or Kratos variable.
+    if name.ends_with(".txt") || !name.contains('.') {
+        let mut assignments = 0usize;
+        let mut other = 0usize;
+        let mut relevant = false;
+        for line in text.lines().take(200) {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let line = line.strip_prefix("export ").unwrap_or(line);
+            match line.split_once('=') {
+                Some((key, _))
+                    if !key.is_empty()
+                        && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
+                {
+                    assignments += 1;
+                    relevant |= key.starts_with("KC_") || key.starts_with("KEYCLOAK_");
+                }
+                _ => other += 1,
+            }
+        }
+        if relevant && assignments > other {
+            return Some(FileFormat::Env);
+        }
+    }
+    None
+}
+
+/// A file's parse: the span tree for YAML/JSON/env/properties, the element tree for XML.
+#[derive(Clone, Debug)]
+pub enum Syntax {
+    Tree(Document),
+    Xml(XmlDocument),
+}
+
+/// One file, parsed, ready for unit extraction.
+#[derive(Debug)]
+pub struct ParsedFile<'a> {
+    pub path: &'a str,
+    pub text: &'a str,
+    pub format: FileFormat,
+    pub syntax: Syntax,
+    pub line_index: LineIndex,
+}
+
+impl<'a> ParsedFile<'a> {
+    pub fn parse(path: &'a str, text: &'a str, format: FileFormat) -> Result<Self, ParseError> {
+        let limits = Limits::default();
+        let syntax = match format {
+            FileFormat::Yaml => Syntax::Tree(idplint_syntax::yaml::parse(text, &limits)?),
+            FileFormat::Json => Syntax::Tree(idplint_syntax::json::parse(text, &limits)?),
+            FileFormat::Env => Syntax::Tree(idplint_syntax::env::parse(text)?),
+            FileFormat::Properties => Syntax::Tree(idplint_syntax::properties::parse(text)?),
+            FileFormat::Xml => Syntax::Xml(idplint_syntax::xml::parse(text, &limits)?),
+        };
+        Ok(Self {
+            path,
+            text,
+            format,
+            syntax,
+            line_index: LineIndex::new(text),
+        })
+    }
+
+    pub fn tree(&self) -> Option<&Document> {
+        match &self.syntax {
+            Syntax::Tree(doc) => Some(doc),
+            Syntax::Xml(_) => None,
+        }
+    }
+
+    pub fn xml(&self) -> Option<&XmlDocument> {
+        match &self.syntax {
+            Syntax::Xml(doc) => Some(doc),
+            Syntax::Tree(_) => None,
+        }
+    }
+
+    /// The file name without directories, lower-cased.
+    pub fn file_name(&self) -> String {
+        self.path
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(self.path)
+            .to_ascii_lowercase()
+    }
+
+    pub fn slice(&self, range: TextRange) -> &'a str {
+        range.slice(self.text).unwrap_or("")
+    }
+}
