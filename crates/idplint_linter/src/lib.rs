@@ -7,6 +7,7 @@
 //! fixed point and verifies the result.
 
 pub mod data;
+pub mod docs;
 pub mod engine;
 pub mod options;
 pub mod products;

@@ -1,4 +1,10 @@
-//! Product module (work in progress).
+//! Ory Kratos: configs as files (`kratos.yml`, `.yaml`, `.json`, or any file that looks like
+//! one) and inside Kubernetes ConfigMaps; the version-keyed changes of
+//! `rules/kratos/*.yaml` are interpreted by `changes`.
+
+mod changes;
+mod extract;
+mod paths;
 
 use crate::products::ProductModule;
 use crate::rule::{NativeRuleFactory, Rule, RuleMeta};
@@ -18,14 +24,16 @@ impl ProductModule for Kratos {
         "kratos.yml"
     }
 
-    fn extract_units(&self, _file: &ParsedFile<'_>, _out: &mut Vec<Unit>) {}
+    fn extract_units(&self, file: &ParsedFile<'_>, out: &mut Vec<Unit>) {
+        extract::extract(file, out);
+    }
 
     fn compile_data_rule(
         &self,
-        _meta: Arc<RuleMeta>,
-        _change: &serde_json::Value,
+        meta: Arc<RuleMeta>,
+        change: &serde_json::Value,
     ) -> Result<Box<dyn Rule>, String> {
-        Err("no data-rule changes are defined for this product yet".to_string())
+        changes::compile(meta, change)
     }
 
     fn native_rules(&self) -> Vec<(&'static str, NativeRuleFactory)> {
