@@ -313,7 +313,7 @@ impl Rule for KratosChangeRule {
                     }
                     None => {
                         let prefix = existing_prefix(root, &path_refs);
-                        let Some(entry) = prefix.last() else {
+                        let Some(entry) = prefix.last().copied() else {
                             return;
                         };
                         entry

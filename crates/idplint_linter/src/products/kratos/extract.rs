@@ -4,7 +4,7 @@ use crate::source::{FileFormat, ParsedFile};
 use crate::unit::{DetectedVersion, EmbeddedMap, TreeUnit, Unit, UnitContent, UnitKind};
 use crate::version::ProductVersion;
 use idplint_diagnostics::TextRange;
-use idplint_syntax::{Document, Limits, Node, ScalarStyle};
+use idplint_syntax::{Limits, Node, ScalarStyle};
 
 /// Top-level keys of a Kratos config; a mapping with several of them is one.
 const KRATOS_KEYS: [&str; 8] = [
@@ -36,28 +36,26 @@ pub fn extract(file: &ParsedFile<'_>, out: &mut Vec<Unit>) {
         return;
     };
     let name = file.file_name();
-    let named_kratos = name.starts_with("kratos.") || name.starts_with("kratos-config.");
+    // `kratos.yml`, `kratos-config.yaml`, `kratos_prod.json`...; Kubernetes manifests and
+    // identity schemas with such names are told apart by their content below.
+    let named_kratos = name.starts_with("kratos");
     for (index, root) in doc.roots.iter().enumerate() {
         if is_kubernetes_object(root) {
             extract_config_map(file, root, out);
             continue;
         }
-        if named_kratos || looks_like_kratos(root) {
+        if (named_kratos && root.as_mapping().is_some() && !is_json_schema(root))
+            || looks_like_kratos(root)
+        {
             let tree = TreeUnit {
                 text: file.text.to_string(),
-                doc: doc_for_root(doc, index),
+                doc: doc.clone(),
                 root_index: index,
                 map: None,
             };
             out.push(make_unit(name.clone(), tree));
         }
     }
-}
-
-/// A shallow copy of the document's style and comments, keeping all roots so that the root
-/// index stays valid.
-fn doc_for_root(doc: &Document, _index: usize) -> Document {
-    doc.clone()
 }
 
 fn make_unit(label: String, tree: TreeUnit) -> Unit {
@@ -107,6 +105,14 @@ fn looks_like_kratos(root: &Node) -> bool {
     // `selfservice` is Kratos-specific; otherwise ask for three of the usual keys so that
     // unrelated files with a `session:` or `secrets:` key are left alone.
     hits >= 3 || (hits >= 2 && root.get("selfservice").is_some())
+}
+
+/// Identity schemas (JSON Schema documents) often live next to the config with a `kratos`
+/// name; they are not configs.
+fn is_json_schema(root: &Node) -> bool {
+    ["$schema", "$id", "properties"]
+        .iter()
+        .any(|key| root.get(key).is_some())
 }
 
 fn is_kubernetes_object(root: &Node) -> bool {
@@ -163,7 +169,8 @@ fn extract_config_map(file: &ParsedFile<'_>, root: &Node, out: &mut Vec<Unit>) {
         let Some(first) = doc.roots.first() else {
             continue;
         };
-        if !(named_kratos && first.as_mapping().is_some()) && !looks_like_kratos(first) {
+        let named_config = named_kratos && first.as_mapping().is_some() && !is_json_schema(first);
+        if !named_config && !looks_like_kratos(first) {
             continue;
         }
         let tree = TreeUnit {
