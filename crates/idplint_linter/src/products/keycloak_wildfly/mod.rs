@@ -1,4 +1,16 @@
-//! Product module (work in progress).
+//! Keycloak's legacy WildFly distribution (Keycloak 10-19, RH-SSO 7.x): `standalone.xml`,
+//! `standalone-ha.xml` and `domain.xml`.
+//!
+//! A file whose root is `<server>` or `<domain>` in a `urn:jboss:domain:*` namespace is one
+//! unit (`extract`). Rules walk every profile of it (`model`): the single profile of a
+//! standalone file, or each `<profile>` of a domain.xml, so a domain's clustered profile is
+//! checked as a cluster and its standalone profile is not. There are no data rules yet: the
+//! checks are about clustering sanity, which data cannot express.
+
+mod expr;
+mod extract;
+mod model;
+mod rules;
 
 use crate::products::ProductModule;
 use crate::rule::{NativeRuleFactory, Rule, RuleMeta};
@@ -18,17 +30,19 @@ impl ProductModule for KeycloakWildfly {
         "standalone-ha.xml"
     }
 
-    fn extract_units(&self, _file: &ParsedFile<'_>, _out: &mut Vec<Unit>) {}
+    fn extract_units(&self, file: &ParsedFile<'_>, out: &mut Vec<Unit>) {
+        extract::extract(file, out);
+    }
 
     fn compile_data_rule(
         &self,
         _meta: Arc<RuleMeta>,
         _change: &serde_json::Value,
     ) -> Result<Box<dyn Rule>, String> {
-        Err("no data-rule changes are defined for this product yet".to_string())
+        Err("keycloak-wildfly has no data-rule changes; write the rule in Rust and mark it `native: true`".to_string())
     }
 
     fn native_rules(&self) -> Vec<(&'static str, NativeRuleFactory)> {
-        Vec::new()
+        rules::all()
     }
 }

@@ -1,0 +1,286 @@
+//! A read-only view of a WildFly server configuration (`standalone*.xml`, `domain.xml`) in
+//! the terms the rules reason in: profiles, subsystems, whether a profile is clustered, which
+//! datasource is Keycloak's, and the `keycloak` cache container.
+//!
+//! Elements are matched by local name and by the subsystem's namespace *prefix*, never by a
+//! namespace version: WildFly reads older subsystem namespaces, and the version only tells
+//! which WildFly last wrote the file.
+
+use super::expr::{has_expression, with_defaults};
+use crate::source::ParsedFile;
+use idplint_diagnostics::TextRange;
+use idplint_syntax::xml::{XmlAttribute, XmlElement};
+
+/// The JNDI name Keycloak's `connectionsJpa` provider uses when it does not name one.
+pub const DEFAULT_KEYCLOAK_JNDI: &str = "java:jboss/datasources/KeycloakDS";
+
+/// Whether `root` is a WildFly server configuration: `<server>` (standalone files) or
+/// `<domain>` (domain.xml) in a `urn:jboss:domain:<N>` namespace. Host controller files
+/// (`<host>`) hold no profiles and are not units.
+pub fn is_server_config(root: &XmlElement) -> bool {
+    matches!(root.name.as_str(), "server" | "domain")
+        && root
+            .namespace
+            .as_deref()
+            .is_some_and(|ns| ns.starts_with("urn:jboss:domain:"))
+}
+
+/// Whether `element` is the `<subsystem>` of `name` (`infinispan`, `keycloak-server`, ...).
+pub fn is_subsystem(element: &XmlElement, name: &str) -> bool {
+    element.name == "subsystem"
+        && element.namespace.as_deref().is_some_and(|ns| {
+            ["urn:jboss:domain:", "urn:wildfly:"].iter().any(|prefix| {
+                ns.strip_prefix(prefix)
+                    .and_then(|rest| rest.strip_prefix(name))
+                    .is_some_and(|rest| rest.starts_with(':'))
+            })
+        })
+}
+
+/// One set of subsystems: the single `<profile>` of a standalone file, or one
+/// `<profiles><profile name="...">` of a domain.xml.
+pub struct Profile<'a> {
+    pub element: &'a XmlElement,
+    /// The `name` attribute of a domain profile (standalone profiles have none).
+    pub name: Option<&'a XmlAttribute>,
+}
+
+impl<'a> Profile<'a> {
+    pub fn subsystem(&self, name: &str) -> Option<&'a XmlElement> {
+        self.element
+            .children
+            .iter()
+            .find(|child| is_subsystem(child, name))
+    }
+
+    /// "profile `full-ha`" for domain profiles, "the profile" otherwise (for messages).
+    pub fn describe(&self) -> String {
+        match self.name {
+            Some(name) => format!("profile `{}`", name.value),
+            None => "the profile".to_string(),
+        }
+    }
+}
+
+/// Every profile of the configuration, in document order.
+pub fn profiles(root: &XmlElement) -> Vec<Profile<'_>> {
+    match root.name.as_str() {
+        "domain" => root
+            .children_named("profiles")
+            .flat_map(|profiles| profiles.children_named("profile"))
+            .map(|element| Profile {
+                element,
+                name: element.attr("name"),
+            })
+            .collect(),
+        _ => root
+            .children_named("profile")
+            .map(|element| Profile {
+                element,
+                name: element.attr("name"),
+            })
+            .collect(),
+    }
+}
+
+/// Why a profile is considered clustered, for messages and a secondary label.
+pub struct Clustering {
+    /// "the jgroups subsystem is configured", "the file is standalone-ha.xml", ...
+    pub reason: String,
+    /// Where the evidence is, when it is in the file.
+    pub range: Option<TextRange>,
+}
+
+/// Whether the nodes running `profile` form a cluster: the profile configures JGroups, the
+/// standalone file is an `*-ha.xml` (started with `-c standalone-ha.xml`), or the domain
+/// profile is one of the clustered ones (`ha`, `full-ha`, Keycloak's `auth-server-clustered`).
+pub fn clustering(
+    file: &ParsedFile<'_>,
+    root: &XmlElement,
+    profile: &Profile<'_>,
+) -> Option<Clustering> {
+    if let Some(jgroups) = profile.subsystem("jgroups") {
+        return Some(Clustering {
+            reason: format!("{} configures the jgroups subsystem", profile.describe()),
+            range: Some(jgroups.start_tag_range),
+        });
+    }
+    if let Some(name) = profile.name {
+        let lower = name.value.to_ascii_lowercase();
+        if lower == "ha" || lower.ends_with("-ha") || lower.contains("clustered") {
+            return Some(Clustering {
+                reason: format!("domain profile `{}` is a clustered profile", name.value),
+                range: Some(name.value_range),
+            });
+        }
+    }
+    let file_name = file.file_name();
+    if root.name == "server" && file_name.ends_with("-ha.xml") {
+        return Some(Clustering {
+            reason: format!("`{file_name}` is a clustered (HA) server configuration"),
+            range: None,
+        });
+    }
+    None
+}
+
+/// The value of `element`'s attribute `name` with expression defaults applied.
+pub fn attr_resolved(element: &XmlElement, name: &str) -> Option<String> {
+    element.attr_value(name).map(with_defaults)
+}
+
+/// The trimmed text of a child element, with its range.
+pub fn child_text<'a>(element: &'a XmlElement, name: &str) -> Option<(&'a str, TextRange)> {
+    element
+        .children
+        .iter()
+        .filter(|child| child.name == name)
+        .find_map(|child| {
+            child
+                .text
+                .as_ref()
+                .map(|(text, range)| (text.as_str(), *range))
+        })
+}
+
+/// Whether an `enabled`-style attribute leaves the element switched on (absent means on).
+pub fn is_enabled(element: &XmlElement) -> bool {
+    attr_resolved(element, "enabled").is_none_or(|v| !v.trim().eq_ignore_ascii_case("false"))
+}
+
+/// Keycloak's datasource in a profile, and how it was identified.
+pub struct KeycloakDatasource<'a> {
+    /// A `<datasource>` or `<xa-datasource>` element.
+    pub element: &'a XmlElement,
+    /// The `connectionsJpa` `dataSource` property that names it, when the profile has one.
+    pub reference: Option<&'a XmlAttribute>,
+}
+
+/// The datasource Keycloak stores its data in: the one whose `jndi-name` the keycloak-server
+/// subsystem's `connectionsJpa` provider names in `dataSource`, or, without such a property,
+/// `java:jboss/datasources/KeycloakDS` (Keycloak's default), or the pool named `KeycloakDS`.
+pub fn keycloak_datasource<'a>(profile: &Profile<'a>) -> Option<KeycloakDatasource<'a>> {
+    let reference = profile
+        .subsystem("keycloak-server")
+        .and_then(connections_jpa_datasource);
+    let wanted = reference
+        .map(|attr| with_defaults(&attr.value))
+        .unwrap_or_else(|| DEFAULT_KEYCLOAK_JNDI.to_string());
+    let candidates: Vec<&XmlElement> = profile
+        .subsystem("datasources")
+        .into_iter()
+        .flat_map(|subsystem| subsystem.children_named("datasources"))
+        .flat_map(|list| {
+            list.children
+                .iter()
+                .filter(|c| c.name == "datasource" || c.name == "xa-datasource")
+        })
+        .collect();
+    let by_jndi = candidates
+        .iter()
+        .copied()
+        .find(|ds| attr_resolved(ds, "jndi-name").is_some_and(|jndi| jndi.trim() == wanted.trim()));
+    // Only fall back on the pool name when nothing names another datasource explicitly:
+    // a `dataSource` that points elsewhere means KeycloakDS is not Keycloak's.
+    let element = by_jndi.or_else(|| {
+        if has_expression(&wanted) || wanted == DEFAULT_KEYCLOAK_JNDI {
+            candidates
+                .iter()
+                .copied()
+                .find(|ds| attr_resolved(ds, "pool-name").is_some_and(|p| p.trim() == "KeycloakDS"))
+        } else {
+            None
+        }
+    })?;
+    Some(KeycloakDatasource { element, reference })
+}
+
+/// `spi[connectionsJpa]/provider/properties/property[dataSource]/@value` of the provider
+/// Keycloak uses (the `default-provider`, else the first enabled one that sets it).
+fn connections_jpa_datasource(keycloak: &XmlElement) -> Option<&XmlAttribute> {
+    let spi = keycloak
+        .children_named("spi")
+        .find(|spi| spi.attr_value("name") == Some("connectionsJpa"))?;
+    let default_provider = child_text(spi, "default-provider").map(|(text, _)| with_defaults(text));
+    let providers: Vec<&XmlElement> = spi
+        .children_named("provider")
+        .filter(|p| is_enabled(p))
+        .collect();
+    // The default provider's setting wins; otherwise the first enabled provider that has one.
+    default_provider
+        .and_then(|default| {
+            providers
+                .iter()
+                .filter(|p| p.attr_value("name") == Some(default.trim()))
+                .find_map(|p| datasource_property(p))
+        })
+        .or_else(|| providers.iter().find_map(|p| datasource_property(p)))
+}
+
+fn datasource_property(provider: &XmlElement) -> Option<&XmlAttribute> {
+    provider
+        .children_named("properties")
+        .flat_map(|props| props.children_named("property"))
+        .find(|prop| prop.attr_value("name") == Some("dataSource"))
+        .and_then(|prop| prop.attr("value"))
+}
+
+/// The JDBC URL of a datasource: `<connection-url>` of a `<datasource>`, the `URL`
+/// `<xa-datasource-property>` of an `<xa-datasource>`.
+pub fn jdbc_url(datasource: &XmlElement) -> Option<(&str, TextRange)> {
+    if datasource.name == "xa-datasource" {
+        return datasource
+            .children_named("xa-datasource-property")
+            .filter(|p| {
+                p.attr_value("name")
+                    .is_some_and(|n| n.eq_ignore_ascii_case("url"))
+            })
+            .find_map(|p| p.text.as_ref().map(|(t, r)| (t.as_str(), *r)));
+    }
+    child_text(datasource, "connection-url")
+}
+
+/// Whether a JDBC URL opens an H2 database inside the Keycloak process (embedded file or
+/// in-memory). `jdbc:h2:tcp:` / `jdbc:h2:ssl:` talk to a separate H2 server that several
+/// nodes can share, so they are not embedded.
+pub fn is_embedded_h2_url(url: &str) -> bool {
+    let url = with_defaults(url).trim().to_ascii_lowercase();
+    url.starts_with("jdbc:h2:")
+        && !url.starts_with("jdbc:h2:tcp:")
+        && !url.starts_with("jdbc:h2:ssl:")
+}
+
+/// Whether the `<driver>` of a datasource is H2: its logical name is `h2`, or the `<driver>`
+/// declaration it refers to loads the `com.h2database` module.
+pub fn is_h2_driver(profile: &Profile<'_>, driver: &str) -> bool {
+    let driver = with_defaults(driver);
+    let driver = driver.trim();
+    if driver.eq_ignore_ascii_case("h2") {
+        return true;
+    }
+    profile
+        .subsystem("datasources")
+        .into_iter()
+        .flat_map(|s| s.children_named("datasources"))
+        .flat_map(|list| list.children_named("drivers"))
+        .flat_map(|drivers| drivers.children_named("driver"))
+        .filter(|d| d.attr_value("name") == Some(driver))
+        .any(|d| attr_resolved(d, "module").is_some_and(|m| m.trim().starts_with("com.h2database")))
+}
+
+/// `<cache-container name="keycloak">` of the profile's infinispan subsystem.
+pub fn keycloak_cache_container<'a>(profile: &Profile<'a>) -> Option<&'a XmlElement> {
+    profile
+        .subsystem("infinispan")?
+        .children_named("cache-container")
+        .find(|c| c.attr_value("name") == Some("keycloak"))
+}
+
+/// Whether a cache persists its entries to a store shared by the whole cluster (cross-site
+/// setups keep one owner and a shared `remote-store`, so losing a node loses nothing).
+pub fn has_shared_store(cache: &XmlElement) -> bool {
+    cache.children.iter().any(|child| {
+        child.name.ends_with("store")
+            && attr_resolved(child, "shared").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+    })
+}
