@@ -1,4 +1,19 @@
-//! Product module (work in progress).
+//! Keycloak, Quarkus distribution (17 and later): the options one server process sees, from
+//! `.env` files, `keycloak.conf`, Compose services, Kubernetes containers and ECS container
+//! definitions (environment, secrets and command line).
+//!
+//! - `extract` finds the processes and builds one `KeycloakEnvSet` unit each;
+//! - `catalog` is the option table `rules/keycloak/options.tsv` (what exists in which release);
+//! - `changes` interprets the data rules of `rules/keycloak/*.yaml`;
+//! - `rules` holds the native rules, one per file.
+
+mod argv;
+pub mod catalog;
+mod changes;
+mod extract;
+mod rules;
+mod text;
+mod values;
 
 use crate::products::ProductModule;
 use crate::rule::{NativeRuleFactory, Rule, RuleMeta};
@@ -18,17 +33,22 @@ impl ProductModule for Keycloak {
         ".env"
     }
 
-    fn extract_units(&self, _file: &ParsedFile<'_>, _out: &mut Vec<Unit>) {}
+    fn extract_units(&self, file: &ParsedFile<'_>, out: &mut Vec<Unit>) {
+        extract::extract(file, out);
+    }
 
     fn compile_data_rule(
         &self,
-        _meta: Arc<RuleMeta>,
-        _change: &serde_json::Value,
+        meta: Arc<RuleMeta>,
+        change: &serde_json::Value,
     ) -> Result<Box<dyn Rule>, String> {
-        Err("no data-rule changes are defined for this product yet".to_string())
+        changes::compile(meta, change)
     }
 
     fn native_rules(&self) -> Vec<(&'static str, NativeRuleFactory)> {
-        Vec::new()
+        rules::all()
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,90 @@
+//! `keycloak/literal-secret`: a credential Keycloak reads (database password, bootstrap admin
+//! password, keystore passwords, ...) written as a literal value instead of a reference to a
+//! secret store. The finding names the variable and where it is, never the value.
+
+use super::env_set;
+use crate::products::keycloak::values::{describe_source, is_keycloak_secret};
+use crate::rule::{Rule, RuleContext, RuleMeta};
+use crate::unit::{EnvSource, UnitKind, ValueKind};
+use idplint_diagnostics::{Diagnostic, Severity};
+use std::sync::Arc;
+
+pub const ID: &str = "keycloak/literal-secret";
+
+pub fn factory(meta: Arc<RuleMeta>) -> Box<dyn Rule> {
+    Box::new(LiteralSecret { meta })
+}
+
+struct LiteralSecret {
+    meta: Arc<RuleMeta>,
+}
+
+impl Rule for LiteralSecret {
+    fn meta(&self) -> &RuleMeta {
+        &self.meta
+    }
+
+    fn unit_kind(&self) -> UnitKind {
+        UnitKind::KeycloakEnvSet
+    }
+
+    fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(set) = env_set(ctx) else { return };
+        for entry in &set.entries {
+            if entry.value_kind != ValueKind::Literal
+                || entry.value.as_deref().is_none_or(|v| v.trim().is_empty())
+                || !is_keycloak_secret(entry)
+            {
+                continue;
+            }
+            let location = describe_source(entry.source);
+            let (severity, help) = match entry.source {
+                // A .env file is Compose's way to keep values out of the Compose file; it only
+                // needs to stay out of version control.
+                EnvSource::DotEnv => (
+                    Severity::Info,
+                    "Keep this file out of version control (list it in .gitignore), or use Docker secrets",
+                ),
+                EnvSource::ComposeList | EnvSource::ComposeMap => (
+                    self.meta.severity,
+                    "Reference it instead (`${KC_DB_PASSWORD}` from an untracked .env file) or use Compose `secrets`",
+                ),
+                EnvSource::KubernetesEnv => (
+                    self.meta.severity,
+                    "Store it in a Secret and use `valueFrom.secretKeyRef`",
+                ),
+                EnvSource::EcsEnvironment => (
+                    self.meta.severity,
+                    "Move it to the container's `secrets` list (`valueFrom` an SSM parameter or Secrets Manager ARN)",
+                ),
+                EnvSource::ConfFile => (
+                    self.meta.severity,
+                    "Write `${ENV_VAR}` and pass the value through the environment, or use the config keystore (`config-keystore`)",
+                ),
+                EnvSource::CommandLine => (
+                    self.meta.severity,
+                    "Command-line arguments are visible to every user in process listings: pass it through the environment from a secret store",
+                ),
+                EnvSource::EcsSecret => continue,
+            };
+            let what = if entry.source == EnvSource::CommandLine {
+                "is given on"
+            } else {
+                "has a literal value in"
+            };
+            let message = format!(
+                "`{}` {what} {location}; the secret is stored in plain text",
+                entry.name
+            );
+            let range = entry.value_range.unwrap_or(entry.name_range);
+            out.push(
+                Diagnostic::new(self.meta.id.clone(), severity, message, range)
+                    .with_label(
+                        entry.name_range,
+                        format!("`{}` is a credential", entry.name),
+                    )
+                    .with_help(help),
+            );
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! `keycloak/unknown-option`: a `KC_*` variable, keycloak.conf key or `--option` that the
+//! target release does not know. Keycloak drops unknown variables and conf keys without a
+//! word, so a typo or a removed option silently leaves the default in place; on the command
+//! line `kc.sh` refuses to start.
+
+use super::{env_set, target};
+use crate::products::keycloak::catalog::{Availability, OptionKind, catalog};
+use crate::products::keycloak::values::{LAUNCHER_VARIABLES, option_of};
+use crate::rule::{Rule, RuleContext, RuleMeta};
+use crate::unit::{EnvEntry, EnvSource, UnitKind, keycloak_env_name};
+use idplint_diagnostics::{Applicability, Diagnostic, Fix, Severity, Tag};
+use std::sync::Arc;
+
+pub const ID: &str = "keycloak/unknown-option";
+
+/// Options whose removal a dedicated rule reports (with a better message and a fix).
+pub const COVERED_BY_OTHER_RULES: &[&str] = &[
+    "proxy",
+    "hostname-url",
+    "hostname-admin-url",
+    "hostname-path",
+    "hostname-port",
+    "hostname-strict-https",
+    "hostname-strict-backchannel",
+];
+
+pub fn factory(meta: Arc<RuleMeta>) -> Box<dyn Rule> {
+    Box::new(UnknownOption { meta })
+}
+
+struct UnknownOption {
+    meta: Arc<RuleMeta>,
+}
+
+impl Rule for UnknownOption {
+    fn meta(&self) -> &RuleMeta {
+        &self.meta
+    }
+
+    fn unit_kind(&self) -> UnitKind {
+        UnitKind::KeycloakEnvSet
+    }
+
+    fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(set) = env_set(ctx) else { return };
+        let catalog = catalog();
+        if catalog.options().is_empty() {
+            return;
+        }
+        let version = target(ctx);
+        for entry in &set.entries {
+            let cli = entry.source == EnvSource::CommandLine;
+            if !cli
+                && !entry.source.is_conf_file()
+                && LAUNCHER_VARIABLES.contains(&entry.name.as_str())
+            {
+                continue;
+            }
+            let Some(option) = option_of(entry) else {
+                continue;
+            };
+            let finding = match catalog.lookup(&option) {
+                None => Some(Finding::Unknown),
+                Some(def) if def.kind == OptionKind::Cli && !cli => Some(Finding::CliOnly),
+                Some(def) => match version.map(|v| def.availability(v)) {
+                    Some(Availability::NotYet(since)) => Some(Finding::NotYet(since.to_string())),
+                    Some(Availability::Removed(_))
+                        if COVERED_BY_OTHER_RULES.contains(&def.name.as_str()) =>
+                    {
+                        None
+                    }
+                    Some(Availability::Removed(removed)) => Some(Finding::Removed(
+                        removed.to_string(),
+                        def.replacement.clone(),
+                    )),
+                    Some(Availability::Available) | None => None,
+                },
+            };
+            if let Some(finding) = finding {
+                out.push(self.report(entry, &option, finding, version.map(ToString::to_string)));
+            }
+        }
+    }
+}
+
+enum Finding {
+    Unknown,
+    CliOnly,
+    NotYet(String),
+    Removed(String, Option<String>),
+}
+
+impl UnknownOption {
+    fn report(
+        &self,
+        entry: &EnvEntry,
+        option: &str,
+        finding: Finding,
+        version: Option<String>,
+    ) -> Diagnostic {
+        let name = &entry.name;
+        let cli = entry.source == EnvSource::CommandLine;
+        // What happens at startup, so the reader knows how bad it is.
+        let effect = if cli {
+            "`kc.sh` stops with an unknown-option error"
+        } else {
+            "Keycloak ignores it without a warning"
+        };
+        let on = version.as_deref().map_or_else(
+            || "any Keycloak release".to_string(),
+            |v| format!("Keycloak {v}"),
+        );
+        let mut suggestion = None;
+        let message = match &finding {
+            Finding::Unknown => {
+                suggestion = suggest(entry, option, version.as_deref());
+                let mut message = format!("`{name}` is not an option of {on}: {effect}");
+                if let Some(s) = &suggestion {
+                    message.push_str(&format!("; did you mean `{s}`?"));
+                }
+                message
+            }
+            Finding::CliOnly => format!(
+                "`{name}` is not an option: `--{option}` exists only as a command-line flag, so {}",
+                "Keycloak ignores the variable"
+            ),
+            Finding::NotYet(since) => format!(
+                "`{name}` does not exist before Keycloak {since} ({on} is the target): {effect}"
+            ),
+            Finding::Removed(removed, replacement) => {
+                let mut message = format!("`{name}` was removed in Keycloak {removed}: {effect}");
+                if let Some(replacement) = replacement {
+                    message.push_str(&format!("; use {replacement} instead"));
+                }
+                message
+            }
+        };
+        let severity = if cli {
+            Severity::Error
+        } else {
+            self.meta.severity
+        };
+        let mut diagnostic =
+            Diagnostic::new(self.meta.id.clone(), severity, message, entry.name_range);
+        if matches!(finding, Finding::Removed(..)) {
+            diagnostic = diagnostic.with_tag(Tag::Unnecessary);
+        }
+        if version.is_none() && matches!(finding, Finding::Unknown) {
+            diagnostic = diagnostic.with_help(
+                "No Keycloak version is known, so this was checked against every release; set `--target keycloak=<version>` for exact results",
+            );
+        }
+        // A likely typo gets a rename the editor can offer, never applied automatically: the
+        // option then takes effect, which can change behaviour or stop startup.
+        if let Some(edit) = suggestion.as_deref().and_then(|s| entry.rename_edit(s)) {
+            diagnostic = diagnostic.with_fix(Fix::new(
+                format!("Rename to `{}`", suggestion.as_deref().unwrap_or_default()),
+                Applicability::DisplayOnly,
+                vec![edit],
+            ));
+        }
+        diagnostic
+    }
+}
+
+/// The closest known name in the entry's own spelling.
+fn suggest(entry: &EnvEntry, option: &str, version: Option<&str>) -> Option<String> {
+    let version = version.and_then(crate::version::ProductVersion::parse);
+    let catalog = catalog();
+    match entry.source {
+        EnvSource::CommandLine => catalog
+            .suggest(option, version.as_ref(), true, str::to_string)
+            .map(|o| format!("--{o}")),
+        EnvSource::ConfFile => catalog.suggest(option, version.as_ref(), false, str::to_string),
+        _ => catalog.suggest(&entry.name, version.as_ref(), false, keycloak_env_name),
+    }
+}

@@ -1,0 +1,1 @@
+//! Extraction tests live here once the parsers land.

@@ -1,0 +1,194 @@
+//! Reading option names and values the way Keycloak and its launchers do: which option an
+//! entry sets, whether a value is written in the file or comes from elsewhere, and which
+//! values are credentials.
+
+use super::catalog::catalog;
+use crate::unit::{EnvEntry, EnvSet, EnvSource, ValueKind};
+
+/// Variables the `kc.sh` launcher and the container entrypoint read themselves. They start
+/// with `KC_` but are not server options, so they are never "unknown".
+pub const LAUNCHER_VARIABLES: &[&str] = &[
+    "KC_RUN_IN_CONTAINER",
+    "KC_CONFIG_FILE",
+    "KC_HOME_DIR",
+    "KC_OPTS",
+    "KC_DEBUG",
+    "KC_DEBUG_PORT",
+    "KC_DEBUG_SUSPEND",
+];
+
+/// The option an entry sets (`KC_DB_URL_HOST` -> `db-url-host`), with a keycloak.conf
+/// profile prefix (`%dev.db`) removed. `None` for variables that are not options.
+pub fn option_of(entry: &EnvEntry) -> Option<String> {
+    let option = entry.keycloak_option()?;
+    let option = match entry.source {
+        EnvSource::ConfFile => match option.strip_prefix('%') {
+            Some(rest) => rest.split_once('.').map(|(_, o)| o.to_string())?,
+            None => option,
+        },
+        _ => option,
+    };
+    (!option.is_empty()).then_some(option)
+}
+
+/// Whether `set` sets option `option` anywhere (env, conf or command line).
+pub fn sets_option(set: &EnvSet, option: &str) -> bool {
+    set.entries
+        .iter()
+        .any(|e| option_of(e).as_deref() == Some(option))
+}
+
+/// Whether a value is written in the file or names something else: `${VAR}`, `$VAR`,
+/// `$(VAR)` (Kubernetes), `{{ template }}` (Helm, Jinja, Railway's `${{...}}`). In
+/// keycloak.conf only `${...}` expands.
+pub fn classify(value: &str, source: EnvSource) -> ValueKind {
+    if value.contains("${") || value.contains("{{") {
+        return ValueKind::Reference;
+    }
+    if source == EnvSource::ConfFile {
+        return ValueKind::Literal;
+    }
+    let bytes = value.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'$' {
+            match bytes.get(i + 1) {
+                // `$$` is an escaped dollar in Compose.
+                Some(b'$') => i += 1,
+                Some(b'(') => return ValueKind::Reference,
+                Some(c) if c.is_ascii_alphabetic() || *c == b'_' => return ValueKind::Reference,
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    ValueKind::Literal
+}
+
+/// Words that mark a variable as a credential, for masking values in output. Wider than
+/// the Keycloak secret options on purpose: masking too much is harmless.
+const SECRET_WORDS: &[&str] = &[
+    "PASSWORD",
+    "PASSWD",
+    "SECRET",
+    "CREDENTIAL",
+    "PRIVATE_KEY",
+    "API_KEY",
+    "TOKEN",
+    "_PASS",
+];
+
+/// Whether the entry's value is a credential: a Keycloak secret option, the legacy admin
+/// password, a database URL carrying a password, or any variable named like a secret.
+pub fn is_secret(entry: &EnvEntry) -> bool {
+    if is_keycloak_secret(entry) {
+        return true;
+    }
+    let upper = entry.name.to_ascii_uppercase().replace('-', "_");
+    SECRET_WORDS.iter().any(|w| upper.contains(w))
+}
+
+/// The credentials Keycloak itself reads: secret options (catalog), `KEYCLOAK_ADMIN_PASSWORD`,
+/// Bitnami's `KEYCLOAK_*PASSWORD*` variables, SPI settings named like passwords or secrets,
+/// and `db-url` when it embeds a password.
+pub fn is_keycloak_secret(entry: &EnvEntry) -> bool {
+    if let Some(option) = option_of(entry) {
+        if catalog().lookup(&option).is_some_and(|def| def.secret) {
+            return true;
+        }
+        if option.starts_with("spi-")
+            && ["password", "secret", "credential"]
+                .iter()
+                .any(|w| option.ends_with(w))
+        {
+            return true;
+        }
+        if option == "db-url" || option.starts_with("db-url-full-") {
+            return entry.value.as_deref().is_some_and(db_url_has_password);
+        }
+        return false;
+    }
+    if entry.source.is_command_line() || entry.source.is_conf_file() {
+        return false;
+    }
+    let name = entry.name.as_str();
+    name == "KEYCLOAK_ADMIN_PASSWORD"
+        || (name.starts_with("KEYCLOAK_") && (name.contains("PASSWORD") || name.contains("SECRET")))
+}
+
+/// Whether a JDBC URL carries a password: `password=` in its parameters or `user:pass@` in
+/// its authority.
+pub fn db_url_has_password(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    if lower.contains("password=") {
+        return true;
+    }
+    // `jdbc:mysql://user:pass@host/db`: a `:` before an `@` inside the authority.
+    let Some(after_scheme) = lower.split_once("://").map(|(_, rest)| rest) else {
+        return false;
+    };
+    let authority = after_scheme.split(['/', '?', ';']).next().unwrap_or("");
+    authority
+        .split_once('@')
+        .is_some_and(|(userinfo, _)| userinfo.contains(':'))
+}
+
+/// How a source is described in messages ("the ECS `environment` list").
+pub fn describe_source(source: EnvSource) -> &'static str {
+    match source {
+        EnvSource::DotEnv => "the .env file",
+        EnvSource::ComposeList | EnvSource::ComposeMap => "the Compose `environment`",
+        EnvSource::KubernetesEnv => "the container's `env`",
+        EnvSource::EcsEnvironment => "the ECS `environment` list",
+        EnvSource::EcsSecret => "the ECS `secrets` list",
+        EnvSource::ConfFile => "keycloak.conf",
+        EnvSource::CommandLine => "the command line",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references() {
+        for value in [
+            "${DB_PASSWORD}",
+            "$DB_PASSWORD",
+            "$(DB_PASSWORD)",
+            "{{ .Values.pw }}",
+            "${{shared.PW}}",
+            "jdbc:postgresql://${HOST}/kc",
+        ] {
+            assert_eq!(
+                classify(value, EnvSource::ComposeMap),
+                ValueKind::Reference,
+                "{value}"
+            );
+        }
+        for value in ["edge", "pa$$word", "cost: $5", ""] {
+            assert_eq!(
+                classify(value, EnvSource::ComposeMap),
+                ValueKind::Literal,
+                "{value}"
+            );
+        }
+        assert_eq!(classify("$HOME", EnvSource::ConfFile), ValueKind::Literal);
+        assert_eq!(
+            classify("${DB_PW:x}", EnvSource::ConfFile),
+            ValueKind::Reference
+        );
+    }
+
+    #[test]
+    fn database_urls() {
+        assert!(db_url_has_password(
+            "jdbc:postgresql://db/kc?user=kc&password=x"
+        ));
+        assert!(db_url_has_password("jdbc:mysql://kc:x@db:3306/kc"));
+        assert!(!db_url_has_password("jdbc:postgresql://db:5432/kc"));
+        assert!(!db_url_has_password(
+            "jdbc:sqlserver://db:1433;databaseName=kc"
+        ));
+    }
+}
