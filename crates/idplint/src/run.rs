@@ -1,0 +1,488 @@
+//! `idplint check` and `idplint fix`: discover, read, lint (or fix) in parallel, render, and
+//! decide the exit code.
+//!
+//! Exit codes: 2 when the tool could not do its job (bad arguments or settings, unreadable
+//! paths, failed writes) — this wins over everything; otherwise 0 with `--exit-zero`;
+//! otherwise 1 when a finding at or above `--fail-on` is reported, when `fix` could not
+//! apply available fixes because verification failed (the reason is printed; the file is left
+//! untouched), or when `fix --check`/`--diff` would change a file; else 0.
+
+use crate::cli::CommonArgs;
+use crate::config::{Overrides, Resolver};
+use crate::discover::{self, Input};
+use crate::read::{self, Loaded};
+use crate::{Failure, Streams};
+use idplint_diagnostics::Severity;
+use idplint_linter::source::sniff_format;
+use idplint_linter::{FileReport, Registry, options::matches_selector, registry::builtin};
+use idplint_output::text::TextOptions;
+use idplint_output::{ColorChoice, FileResult, OutputFormat, RuleIndex, Summary};
+use rayon::prelude::*;
+use std::io::IsTerminal;
+use std::sync::Arc;
+
+/// What `fix` does with the fixed text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixMode {
+    /// Write it (files) or print it (standard input).
+    Write,
+    /// Print a unified diff.
+    Diff,
+    /// Only say which files would change.
+    Check,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Check,
+    Fix(FixMode),
+}
+
+/// The result for one input.
+#[derive(Debug, Default)]
+struct Outcome {
+    display: String,
+    /// The text the report's ranges refer to (emptied when there is nothing to show).
+    text: String,
+    report: FileReport,
+    /// Not a file idplint reads: left out of the results.
+    skipped: bool,
+    /// Reading or writing failed (exit code 2).
+    error: Option<String>,
+    /// Fixes were available but verification refused them.
+    fix_failure: Option<String>,
+    /// Fixes applied (or, with --diff/--check, that would be).
+    applied: usize,
+    /// The original and the fixed text, when they differ (for --diff and standard input).
+    change: Option<(String, String)>,
+    stdin: bool,
+    /// Named on the command line (so skipping it deserves a warning).
+    explicit: bool,
+    /// Standard input exactly as read, echoed by `fix` when there is nothing else to print.
+    stdin_bytes: Option<Vec<u8>>,
+}
+
+pub fn run(
+    registry: &Registry,
+    common: &CommonArgs,
+    mode: Mode,
+    unsafe_fixes: bool,
+    streams: &mut Streams,
+) -> Result<u8, Failure> {
+    validate_selectors(registry, &common.select, "--select")?;
+    validate_selectors(registry, &common.ignore, "--ignore")?;
+    let cwd = std::env::current_dir()
+        .map_err(|error| Failure::new(format!("cannot read the current directory: {error}")))?;
+    let overrides = Overrides {
+        select: non_empty(&common.select),
+        ignore: non_empty(&common.ignore),
+        targets: common.target.clone(),
+        currents: common.current.clone(),
+        unsafe_fixes,
+    };
+    let resolver =
+        Arc::new(Resolver::new(common.config.as_deref(), &cwd, overrides).map_err(Failure::new)?);
+    if common.stdin_filename.is_some() && !common.paths.is_empty() && !has_stdin(&common.paths) {
+        streams.warn(
+            "--stdin-filename only names standard input; pass `-` as a PATH to read it (ignored)",
+        );
+    }
+    let discovery = discover::discover(
+        &common.paths,
+        common.stdin_filename.as_deref(),
+        &cwd,
+        &resolver,
+    )
+    .map_err(Failure::new)?;
+    // Settings are needed per file before linting; read them all now so a broken
+    // idplint.toml stops the run before anything is written.
+    for input in &discovery.inputs {
+        let _ = resolver.options_for(&input.path);
+    }
+    let config_errors = resolver.errors();
+    if !config_errors.is_empty() {
+        return Err(Failure::new(config_errors.join("\n")));
+    }
+    for loaded in resolver.loaded() {
+        let Some(file) = &loaded.file else { continue };
+        for (key, selectors) in [
+            ("select", &loaded.settings.base.select),
+            ("ignore", &loaded.settings.base.ignore),
+        ] {
+            for selector in selectors {
+                if let Err(message) = check_selector(registry, selector) {
+                    streams.warn(&format!("{}: {key}: {message}", file.display()));
+                }
+            }
+        }
+    }
+
+    let (stdin_inputs, file_inputs): (Vec<Input>, Vec<Input>) =
+        discovery.inputs.into_iter().partition(|i| i.stdin);
+    let mut outcomes: Vec<Outcome> = file_inputs
+        .into_par_iter()
+        .map(|input| {
+            let loaded = read::file(&input.path);
+            process(registry, &resolver, &input, loaded, None, mode)
+        })
+        .collect();
+    for input in stdin_inputs {
+        let (loaded, bytes) = match read::stdin() {
+            Ok((loaded, bytes)) => (Ok(loaded), Some(bytes)),
+            Err(error) => (Err(error), None),
+        };
+        outcomes.push(process(registry, &resolver, &input, loaded, bytes, mode));
+    }
+    outcomes.sort_by(|a, b| a.display.cmp(&b.display));
+
+    let mut tool_error = !discovery.errors.is_empty();
+    for error in &discovery.errors {
+        streams.error(error);
+    }
+    for outcome in &outcomes {
+        if let Some(error) = &outcome.error {
+            tool_error = true;
+            streams.error(error);
+        }
+        if let Some(failure) = &outcome.fix_failure {
+            streams.error(&format!(
+                "{}: fixes not applied: {failure}",
+                outcome.display
+            ));
+        }
+        if outcome.skipped && outcome.error.is_none() && outcome.explicit && !outcome.stdin {
+            streams.warn(&format!(
+                "{}: not a file idplint reads (YAML, JSON, XML, .env, .conf or .properties); skipped",
+                outcome.display
+            ));
+        }
+    }
+    let linted: Vec<&Outcome> = outcomes.iter().filter(|o| !o.skipped).collect();
+    if linted.is_empty() && !tool_error && outcomes.iter().all(|o| !o.stdin) {
+        streams.warn(
+            "no files to check: idplint reads YAML, JSON, XML, .env, .conf and .properties files (check the paths, .gitignore and `exclude`)",
+        );
+    }
+
+    // Standard input being fixed: the text goes to stdout, everything else to stderr.
+    let stdin_fixed = matches!(mode, Mode::Fix(FixMode::Write)) && outcomes.iter().any(|o| o.stdin);
+    if stdin_fixed {
+        for outcome in outcomes.iter().filter(|o| o.stdin) {
+            let bytes: &[u8] = match (&outcome.change, &outcome.stdin_bytes) {
+                (Some((_, fixed)), _) => fixed.as_bytes(),
+                (None, Some(bytes)) => bytes,
+                (None, None) => &[],
+            };
+            streams.out_bytes(bytes);
+        }
+    }
+
+    let format: OutputFormat = common.format.into();
+    let results: Vec<FileResult<'_>> = linted
+        .iter()
+        .map(|o| FileResult {
+            path: &o.display,
+            text: &o.text,
+            report: &o.report,
+        })
+        .collect();
+    let summary = Summary::of(&results);
+    let rules = RuleIndex::new(registry.metas());
+    let applied: usize = outcomes.iter().map(|o| o.applied).sum();
+    let changed: Vec<&Outcome> = outcomes.iter().filter(|o| o.change.is_some()).collect();
+
+    if mode == Mode::Fix(FixMode::Diff) {
+        for outcome in &changed {
+            if let Some((before, after)) = &outcome.change {
+                let diff = similar::TextDiff::from_lines(before.as_str(), after.as_str());
+                let patch = diff
+                    .unified_diff()
+                    .context_radius(3)
+                    .header(&outcome.display, &outcome.display)
+                    .to_string();
+                streams.out_bytes(patch.as_bytes());
+            }
+        }
+        if !changed.is_empty() {
+            streams.note(&format!(
+                "Would fix {} in {}; run `idplint fix` to apply.",
+                plural(applied, "problem", "problems"),
+                plural(changed.len(), "file", "files")
+            ));
+        }
+    } else {
+        let to_stderr = stdin_fixed;
+        let is_terminal = if to_stderr {
+            std::io::stderr().is_terminal()
+        } else {
+            std::io::stdout().is_terminal()
+        };
+        let color = ColorChoice::from(common.color)
+            .should_color(is_terminal, |name| std::env::var(name).ok());
+        let text_options = TextOptions {
+            color,
+            summary: true,
+            unsafe_fixes,
+        };
+        let mut buffer = Vec::new();
+        idplint_output::render(
+            format,
+            &mut buffer,
+            &results,
+            &rules,
+            &text_options,
+            env!("CARGO_PKG_VERSION"),
+        )
+        .map_err(|error| Failure::new(format!("cannot render the report: {error}")))?;
+        if to_stderr {
+            streams.err_bytes(&buffer);
+        } else {
+            streams.out_bytes(&buffer);
+        }
+        match mode {
+            Mode::Fix(FixMode::Write) if format == OutputFormat::Text && applied > 0 => {
+                streams.note(&format!(
+                    "Fixed {} in {}.",
+                    plural(applied, "problem", "problems"),
+                    plural(changed.len(), "file", "files")
+                ));
+            }
+            Mode::Fix(FixMode::Check) => {
+                for outcome in &changed {
+                    streams.note(&format!(
+                        "Would fix {} in {}",
+                        plural(outcome.applied, "problem", "problems"),
+                        outcome.display
+                    ));
+                }
+                if !changed.is_empty() {
+                    streams.note(&format!(
+                        "{} would be changed; run `idplint fix` to apply.",
+                        plural(changed.len(), "file", "files")
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    let fail_on = Severity::from(common.fail_on);
+    let fix_failed = outcomes.iter().any(|o| o.fix_failure.is_some());
+    let code = if tool_error {
+        2
+    } else if common.exit_zero {
+        0
+    } else {
+        let findings = summary.at_least(fail_on) > 0;
+        let fails = match mode {
+            Mode::Check | Mode::Fix(FixMode::Write) => findings || fix_failed,
+            Mode::Fix(FixMode::Check) => findings || fix_failed || !changed.is_empty(),
+            Mode::Fix(FixMode::Diff) => fix_failed || !changed.is_empty(),
+        };
+        u8::from(fails)
+    };
+    Ok(code)
+}
+
+/// Read, lint or fix one input.
+fn process(
+    registry: &Registry,
+    resolver: &Resolver,
+    input: &Input,
+    loaded: std::io::Result<Loaded>,
+    stdin_bytes: Option<Vec<u8>>,
+    mode: Mode,
+) -> Outcome {
+    let mut outcome = Outcome {
+        display: input.display.clone(),
+        stdin: input.stdin,
+        explicit: input.explicit,
+        stdin_bytes,
+        ..Outcome::default()
+    };
+    let what = if input.stdin {
+        "standard input".to_string()
+    } else {
+        input.display.clone()
+    };
+    let loaded = match loaded {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            outcome.skipped = true;
+            outcome.error = Some(format!("cannot read {what}: {error}"));
+            return outcome;
+        }
+    };
+    let text = match loaded {
+        // Files recognised only by content are not worth reporting when they cannot even
+        // be read as text: they are almost always binaries or unrelated documents.
+        Loaded::TooLarge(_) | Loaded::NotUtf8(_) if !input.by_name => {
+            outcome.skipped = true;
+            return outcome;
+        }
+        Loaded::TooLarge(size) => {
+            outcome.report = read::too_large_report(size);
+            return outcome;
+        }
+        Loaded::NotUtf8(bytes) => {
+            outcome.report = read::not_utf8_report(&bytes);
+            // Lossy text keeps every byte offset up to the first invalid byte, which is
+            // where the diagnostic points.
+            outcome.text = String::from_utf8_lossy(&bytes).into_owned();
+            return outcome;
+        }
+        Loaded::Text(text) => text,
+    };
+    let Some(format) = sniff_format(&input.display, &text) else {
+        outcome.skipped = true;
+        if input.stdin {
+            outcome.error = Some(
+                "cannot tell the format of standard input; pass --stdin-filename with the file's name (e.g. --stdin-filename kratos.yml)"
+                    .to_string(),
+            );
+        }
+        return outcome;
+    };
+    let options = resolver.options_for(&input.path);
+    let path = input.display.as_str();
+    let fix_mode = match mode {
+        Mode::Check => {
+            outcome.report = idplint_linter::lint_as(registry, path, &text, format, &options.lint);
+            outcome.text = keep_if_needed(text, &outcome.report);
+            return outcome;
+        }
+        Mode::Fix(fix_mode) => fix_mode,
+    };
+    let fixed = idplint_linter::fix(registry, path, &text, &options.lint, options.minimum_fix);
+    outcome.fix_failure = fixed.failure;
+    let Some(new_text) = fixed.fixed else {
+        outcome.report = fixed.remaining;
+        outcome.text = keep_if_needed(text, &outcome.report);
+        return outcome;
+    };
+    outcome.applied = fixed.applied.values().sum();
+    let written = match fix_mode {
+        FixMode::Write if !input.stdin => {
+            match crate::write::atomically(&input.path, path, text.as_bytes(), new_text.as_bytes())
+            {
+                Ok(()) => true,
+                Err(error) => {
+                    outcome.error = Some(error);
+                    outcome.applied = 0;
+                    false
+                }
+            }
+        }
+        FixMode::Write => true,
+        FixMode::Diff | FixMode::Check => false,
+    };
+    if written {
+        outcome.report = fixed.remaining;
+        outcome.text = keep_if_needed(new_text.clone(), &outcome.report);
+        outcome.change = Some((text, new_text));
+    } else {
+        // The fixed text is not what is on disk: report against the file as it is.
+        outcome.report = idplint_linter::lint_as(registry, path, &text, format, &options.lint);
+        if outcome.error.is_none() {
+            outcome.change = Some((text.clone(), new_text));
+        }
+        outcome.text = keep_if_needed(text, &outcome.report);
+    }
+    outcome
+}
+
+/// Drop texts that no snippet will show, so a large run does not keep every file in memory.
+fn keep_if_needed(text: String, report: &FileReport) -> String {
+    if report.diagnostics.is_empty() {
+        String::new()
+    } else {
+        text
+    }
+}
+
+fn has_stdin(paths: &[std::path::PathBuf]) -> bool {
+    paths.iter().any(|p| p.as_os_str() == "-")
+}
+
+fn non_empty(selectors: &[String]) -> Vec<String> {
+    selectors
+        .iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+fn validate_selectors(
+    registry: &Registry,
+    selectors: &[String],
+    flag: &str,
+) -> Result<(), Failure> {
+    for selector in non_empty(selectors) {
+        check_selector(registry, &selector)
+            .map_err(|message| Failure::new(format!("{flag}: {message}")))?;
+    }
+    Ok(())
+}
+
+/// A selector must name something: `ALL`, a product, a rule id, or an id prefix.
+pub fn check_selector(registry: &Registry, selector: &str) -> Result<(), String> {
+    let selector = selector.trim();
+    let product = selector.trim_end_matches('/');
+    if selector.eq_ignore_ascii_case("all")
+        || idplint_linter::Product::parse(product).is_some()
+        || product == "idplint"
+    {
+        return Ok(());
+    }
+    let builtins = [
+        builtin::PARSE_ERROR,
+        builtin::UNUSED_SUPPRESSION,
+        builtin::VERSION_UNKNOWN,
+        builtin::FILE_TOO_LARGE,
+    ];
+    let metas = registry.metas();
+    let mut ids = metas.iter().map(|m| m.id.as_str()).chain(builtins);
+    if ids.any(|id| matches_selector(selector, id)) {
+        return Ok(());
+    }
+    let suggestion = idplint_linter::suggest::closest(
+        selector,
+        metas.iter().map(|m| m.id.as_str()).chain(builtins),
+    )
+    .map(|id| format!(" Did you mean `{id}`?"))
+    .unwrap_or_default();
+    Err(format!(
+        "`{selector}` matches no rule.{suggestion} Run `idplint rules` to list rule ids"
+    ))
+}
+
+fn plural(count: usize, singular: &str, plural: &str) -> String {
+    if count == 1 {
+        format!("{count} {singular}")
+    } else {
+        format!("{count} {plural}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn selectors_must_name_something() {
+        let Ok(registry) = idplint_linter::registry() else {
+            return;
+        };
+        assert!(check_selector(registry, "kratos").is_ok());
+        assert!(check_selector(registry, "ALL").is_ok());
+        assert!(check_selector(registry, "idplint/unused-suppression").is_ok());
+        assert!(check_selector(registry, "idplint/").is_ok());
+        let error = check_selector(registry, "idplint/unused-supression").unwrap_err();
+        assert!(
+            error.contains("Did you mean `idplint/unused-suppression`"),
+            "{error}"
+        );
+        assert!(check_selector(registry, "hydra").is_err());
+    }
+}
