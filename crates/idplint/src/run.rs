@@ -12,7 +12,7 @@ use crate::config::{Overrides, Resolver};
 use crate::discover::{self, Input};
 use crate::read::{self, Loaded};
 use crate::{Failure, Streams};
-use idplint_diagnostics::Severity;
+use idplint_diagnostics::{Severity, TextRange};
 use idplint_linter::source::sniff_format;
 use idplint_linter::{FileReport, Registry, options::matches_selector, registry::builtin};
 use idplint_output::text::TextOptions;
@@ -53,8 +53,10 @@ struct Outcome {
     fix_failure: Option<String>,
     /// Fixes applied (or, with --diff/--check, that would be).
     applied: usize,
-    /// The original and the fixed text, when they differ (for --diff and standard input).
-    change: Option<(String, String)>,
+    /// Fixes changed (or, with --diff/--check, would change) the text.
+    changed: bool,
+    /// The original and the fixed text (kept for --diff and standard input only).
+    change: Option<Change>,
     stdin: bool,
     /// Named on the command line (so skipping it deserves a warning).
     explicit: bool,
@@ -169,7 +171,7 @@ pub fn run(
     if stdin_fixed {
         for outcome in outcomes.iter().filter(|o| o.stdin) {
             let bytes: &[u8] = match (&outcome.change, &outcome.stdin_bytes) {
-                (Some((_, fixed)), _) => fixed.as_bytes(),
+                (Some(change), _) => change.after.as_bytes(),
                 (None, Some(bytes)) => bytes,
                 (None, None) => &[],
             };
@@ -189,11 +191,13 @@ pub fn run(
     let summary = Summary::of(&results);
     let rules = RuleIndex::new(registry.metas());
     let applied: usize = outcomes.iter().map(|o| o.applied).sum();
-    let changed: Vec<&Outcome> = outcomes.iter().filter(|o| o.change.is_some()).collect();
+    let changed: Vec<&Outcome> = outcomes.iter().filter(|o| o.changed).collect();
 
     if mode == Mode::Fix(FixMode::Diff) {
         for outcome in &changed {
-            if let Some((before, after)) = &outcome.change {
+            if let Some(change) = &outcome.change {
+                let before = mask(&change.before, &change.before_secrets);
+                let after = mask(&change.after, &change.after_secrets);
                 let diff = similar::TextDiff::from_lines(before.as_str(), after.as_str());
                 let patch = diff
                     .unified_diff()
@@ -361,34 +365,89 @@ fn process(
         return outcome;
     };
     outcome.applied = fixed.applied.values().sum();
-    let written = match fix_mode {
+    outcome.changed = true;
+    let remaining = fixed.remaining;
+    match fix_mode {
         FixMode::Write if !input.stdin => {
             match crate::write::atomically(&input.path, path, text.as_bytes(), new_text.as_bytes())
             {
-                Ok(()) => true,
+                Ok(()) => {
+                    outcome.report = remaining;
+                    outcome.text = keep_if_needed(new_text, &outcome.report);
+                }
                 Err(error) => {
                     outcome.error = Some(error);
                     outcome.applied = 0;
-                    false
+                    outcome.changed = false;
+                    // Nothing was written: report against the file as it is.
+                    outcome.report =
+                        idplint_linter::lint_as(registry, path, &text, format, &options.lint);
+                    outcome.text = keep_if_needed(text, &outcome.report);
                 }
             }
         }
-        FixMode::Write => true,
-        FixMode::Diff | FixMode::Check => false,
-    };
-    if written {
-        outcome.report = fixed.remaining;
-        outcome.text = keep_if_needed(new_text.clone(), &outcome.report);
-        outcome.change = Some((text, new_text));
-    } else {
-        // The fixed text is not what is on disk: report against the file as it is.
-        outcome.report = idplint_linter::lint_as(registry, path, &text, format, &options.lint);
-        if outcome.error.is_none() {
-            outcome.change = Some((text.clone(), new_text));
+        FixMode::Write => {
+            // Standard input: the fixed text is printed, and the report refers to it.
+            outcome.report = remaining;
+            outcome.text = keep_if_needed(new_text.clone(), &outcome.report);
+            outcome.change = Some(Change {
+                before: text,
+                before_secrets: Vec::new(),
+                after: new_text,
+                after_secrets: Vec::new(),
+            });
         }
-        outcome.text = keep_if_needed(text, &outcome.report);
+        FixMode::Diff => {
+            // Only the diff is printed; its secrets are masked on both sides.
+            let before_secrets =
+                idplint_linter::lint_as(registry, path, &text, format, &options.lint).secrets;
+            outcome.change = Some(Change {
+                before: text,
+                before_secrets,
+                after: new_text,
+                after_secrets: remaining.secrets,
+            });
+        }
+        FixMode::Check => {
+            outcome.report = idplint_linter::lint_as(registry, path, &text, format, &options.lint);
+            outcome.text = keep_if_needed(text, &outcome.report);
+        }
     }
     outcome
+}
+
+/// A file's text before and after fixing, with the secret ranges of each.
+#[derive(Debug)]
+struct Change {
+    before: String,
+    before_secrets: Vec<TextRange>,
+    after: String,
+    after_secrets: Vec<TextRange>,
+}
+
+/// `text` with every secret range replaced by `****`, for diffs: a diff shows file content,
+/// and secret values must not reach a terminal or a CI log. (The diff is then not an exact
+/// patch on lines that hold a secret; `idplint fix` applies the real change.)
+fn mask(text: &str, secrets: &[TextRange]) -> String {
+    let mut ranges: Vec<TextRange> = secrets.to_vec();
+    ranges.sort();
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0usize;
+    for range in ranges {
+        let (start, end) = (range.start as usize, range.end as usize);
+        if start < last
+            || end > text.len()
+            || !text.is_char_boundary(start)
+            || !text.is_char_boundary(end)
+        {
+            continue;
+        }
+        out.push_str(&text[last..start]);
+        out.push_str(idplint_diagnostics::REDACTED);
+        last = end;
+    }
+    out.push_str(&text[last..]);
+    out
 }
 
 /// Drop texts that no snippet will show, so a large run does not keep every file in memory.
