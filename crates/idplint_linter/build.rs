@@ -11,7 +11,9 @@ fn main() {
     let mut files = Vec::new();
     collect(&rules_dir, &mut files);
     files.sort();
-    let mut out = String::from("/// Every rule data file, as (path relative to `rules/`, contents).\npub static RULE_FILES: &[(&str, &str)] = &[\n");
+    let mut out = String::from(
+        "/// Every rule data file, as (path relative to `rules/`, contents).\npub static RULE_FILES: &[(&str, &str)] = &[\n",
+    );
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());
         let relative = file
@@ -20,7 +22,11 @@ fn main() {
             .to_string_lossy()
             .replace('\\', "/");
         let absolute = file.canonicalize().unwrap_or_else(|_| file.clone());
-        let _ = writeln!(out, "    ({relative:?}, include_str!({:?})),", absolute.display().to_string());
+        let _ = writeln!(
+            out,
+            "    ({relative:?}, include_str!({:?})),",
+            absolute.display().to_string()
+        );
     }
     out.push_str("];\n");
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default());

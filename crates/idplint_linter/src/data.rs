@@ -80,8 +80,8 @@ pub fn load_rule_file(
     let root = doc
         .root()
         .ok_or_else(|| format!("rules/{path}: the file is empty"))?;
-    let spec: RuleFileSpec = serde_json::from_value(yaml_to_json(root))
-        .map_err(|e| format!("rules/{path}: {e}"))?;
+    let spec: RuleFileSpec =
+        serde_json::from_value(yaml_to_json(root)).map_err(|e| format!("rules/{path}: {e}"))?;
     let product = Product::parse(&spec.product).ok_or_else(|| {
         format!(
             "rules/{path}: unknown product `{}` (expected one of kratos, keycloak, keycloak-wildfly, serverless)",
@@ -105,11 +105,14 @@ pub fn load_rule_file(
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         {
-            return Err(format!("{context}: the name after `{prefix}` must be kebab-case"));
+            return Err(format!(
+                "{context}: the name after `{prefix}` must be kebab-case"
+            ));
         }
         let severity = match &rule.severity {
-            Some(text) => Severity::parse(text)
-                .ok_or_else(|| format!("{context}: severity `{text}` is not error, warning or info"))?,
+            Some(text) => Severity::parse(text).ok_or_else(|| {
+                format!("{context}: severity `{text}` is not error, warning or info")
+            })?,
             None => Severity::Warning,
         };
         let fix = match rule.fix.as_deref() {
@@ -151,7 +154,11 @@ pub fn load_rule_file(
                     }
                     (text, ExampleExpect::Passes)
                 }
-                _ => return Err(format!("{where_}: give exactly one of `fails:` or `passes:`")),
+                _ => {
+                    return Err(format!(
+                        "{where_}: give exactly one of `fails:` or `passes:`"
+                    ));
+                }
             };
             examples.push(Example {
                 file: example
@@ -222,10 +229,9 @@ pub fn yaml_to_json(node: &Node) -> serde_json::Value {
                     .unwrap_or_else(|_| Value::String(text.to_string())),
             }
         }
-        NodeKind::Alias { resolved, .. } => resolved
-            .as_deref()
-            .map(yaml_to_json)
-            .unwrap_or(Value::Null),
+        NodeKind::Alias { resolved, .. } => {
+            resolved.as_deref().map(yaml_to_json).unwrap_or(Value::Null)
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use crate::products;
 use crate::registry::{Registry, builtin};
 use crate::rule::RuleContext;
 use crate::source::{FileFormat, ParsedFile, sniff_format};
-use crate::unit::{DetectedVersion, Unit, UnitContent};
+use crate::unit::{DetectedVersion, TreeUnit, Unit, UnitContent};
 use crate::version::{Product, Versions, image_version};
 use idplint_diagnostics::{
     Applicability, Diagnostic, Edit, LineIndex, Severity, TextRange, apply_edits,
@@ -71,7 +71,9 @@ pub fn lint_as(
         Ok(file) => file,
         Err(error) => {
             report.parse_failed = true;
-            report.diagnostics.push(parse_error_diagnostic(text, &error));
+            report
+                .diagnostics
+                .push(parse_error_diagnostic(text, &error));
             return report;
         }
     };
@@ -87,7 +89,12 @@ pub fn lint_as(
         report.secrets.extend(unit.secrets.iter().copied());
         let product = unit.kind.product();
         let versions = resolve_versions(product, unit, &file_versions, options);
-        if !versions.is_known() && unknown_reported.insert(product) {
+        // Only worth saying when some rule for this kind of unit depends on a version.
+        let version_keyed = registry
+            .rules()
+            .iter()
+            .any(|r| r.unit_kind() == unit.kind && r.meta().release.is_some());
+        if !versions.is_known() && version_keyed && unknown_reported.insert(product) {
             diagnostics.push(version_unknown_diagnostic(product, unit, &file));
         }
         for rule in registry.rules() {
@@ -102,23 +109,19 @@ pub fn lint_as(
             };
             let mut found = Vec::new();
             rule.check(&ctx, &mut found);
-            if let UnitContent::Tree(tree) = &unit.content {
-                if let Some(map) = &tree.map {
-                    found = found.into_iter().map(|d| map.diagnostic_to_host(d)).collect();
-                }
+            if let UnitContent::Tree(TreeUnit { map: Some(map), .. }) = &unit.content {
+                found = found
+                    .into_iter()
+                    .map(|d| map.diagnostic_to_host(d))
+                    .collect();
             }
             diagnostics.extend(found);
         }
     }
     diagnostics.retain(|d| options.is_enabled(&d.code));
     let report_unused = options.is_enabled(builtin::UNUSED_SUPPRESSION);
-    let mut diagnostics = crate::suppression::apply(
-        text,
-        format,
-        &file.line_index,
-        diagnostics,
-        report_unused,
-    );
+    let mut diagnostics =
+        crate::suppression::apply(text, format, &file.line_index, diagnostics, report_unused);
     for diagnostic in &mut diagnostics {
         if let Some(severity) = options.severity.get(&diagnostic.code) {
             diagnostic.severity = *severity;
@@ -141,14 +144,19 @@ fn parse_error_diagnostic(text: &str, error: &idplint_syntax::ParseError) -> Dia
     Diagnostic::new(
         builtin::PARSE_ERROR,
         Severity::Error,
-        format!("{}; the file was not checked further and will not be rewritten", error.message),
+        format!(
+            "{}; the file was not checked further and will not be rewritten",
+            error.message
+        ),
         TextRange::new(start, end),
     )
 }
 
 /// The parse-error diagnostic for bytes that are not UTF-8, at the first bad byte.
 pub fn invalid_utf8_diagnostic(bytes: &[u8]) -> Diagnostic {
-    let at = std::str::from_utf8(bytes).err().map_or(0, |e| e.valid_up_to());
+    let at = std::str::from_utf8(bytes)
+        .err()
+        .map_or(0, |e| e.valid_up_to());
     Diagnostic::new(
         builtin::PARSE_ERROR,
         Severity::Error,
@@ -242,7 +250,11 @@ pub fn resolve_versions(
         .cloned()
         .or_else(|| unit.detected_version.as_ref().map(|d| d.version.clone()))
         .or_else(|| file_versions.get(&product).map(|d| d.version.clone()));
-    let target = options.targets.get(&product).cloned().or_else(|| current.clone());
+    let target = options
+        .targets
+        .get(&product)
+        .cloned()
+        .or_else(|| current.clone());
     Versions { current, target }
 }
 
@@ -290,7 +302,9 @@ pub fn fix(
             .filter_map(|d| {
                 d.fix
                     .as_ref()
-                    .filter(|f| f.applicability >= minimum && f.applicability > Applicability::DisplayOnly)
+                    .filter(|f| {
+                        f.applicability >= minimum && f.applicability > Applicability::DisplayOnly
+                    })
                     .filter(|f| !f.edits.is_empty())
                     .map(|f| (d.code.as_str(), f.edits.as_slice()))
             })
@@ -341,7 +355,11 @@ pub fn fix(
         };
     }
     // Verification: the fixed file may not report anything the original did not.
-    let before: BTreeSet<&str> = original.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    let before: BTreeSet<&str> = original
+        .diagnostics
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect();
     let gained: BTreeSet<&str> = report
         .diagnostics
         .iter()
@@ -378,9 +396,9 @@ fn apply_non_overlapping<'a>(text: &str, fixes: &[(&'a str, &[Edit])]) -> (Strin
     for i in order {
         let (code, fix_edits) = fixes[i];
         let clashes = fix_edits.iter().any(|e| {
-            taken.iter().any(|t| {
-                e.range.overlaps(*t) || e.range.start == t.end || e.range.end == t.start
-            })
+            taken
+                .iter()
+                .any(|t| e.range.overlaps(*t) || e.range.start == t.end || e.range.end == t.start)
         });
         if clashes {
             continue;

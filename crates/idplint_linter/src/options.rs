@@ -21,7 +21,8 @@ pub struct LintOptions {
 
 impl LintOptions {
     pub fn is_enabled(&self, id: &str) -> bool {
-        let selected = self.select.is_empty() || self.select.iter().any(|s| matches_selector(s, id));
+        let selected =
+            self.select.is_empty() || self.select.iter().any(|s| matches_selector(s, id));
         selected && !self.ignore.iter().any(|s| matches_selector(s, id))
     }
 }
@@ -43,10 +44,25 @@ mod tests {
 
     #[test]
     fn selectors() {
-        assert!(matches_selector("kratos", "kratos/courier-message-ttl-removed"));
-        assert!(matches_selector("kratos/", "kratos/courier-message-ttl-removed"));
-        assert!(!matches_selector("keycloak", "keycloak-wildfly/h2-in-cluster"));
-        assert!(matches_selector("keycloak/proxy-", "keycloak/proxy-option-removed"));
-        assert!(!matches_selector("keycloak/proxy", "keycloak/proxy-option-removed"));
+        assert!(matches_selector(
+            "kratos",
+            "kratos/courier-message-ttl-removed"
+        ));
+        assert!(matches_selector(
+            "kratos/",
+            "kratos/courier-message-ttl-removed"
+        ));
+        assert!(!matches_selector(
+            "keycloak",
+            "keycloak-wildfly/h2-in-cluster"
+        ));
+        assert!(matches_selector(
+            "keycloak/proxy-",
+            "keycloak/proxy-option-removed"
+        ));
+        assert!(!matches_selector(
+            "keycloak/proxy",
+            "keycloak/proxy-option-removed"
+        ));
     }
 }

@@ -27,13 +27,22 @@ impl Registry {
     /// Load every rule file and pair native rules with their metadata. Errors name the file,
     /// the rule and what to change.
     pub fn load() -> Result<Self, Vec<String>> {
-        Self::from_files(RULE_FILES.iter().map(|(p, t)| (p.to_string(), t.to_string())))
+        Self::from_files(
+            RULE_FILES
+                .iter()
+                .map(|(p, t)| (p.to_string(), t.to_string())),
+        )
     }
 
-    pub fn from_files(files: impl IntoIterator<Item = (String, String)>) -> Result<Self, Vec<String>> {
+    pub fn from_files(
+        files: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, Vec<String>> {
         let modules = products::all();
         let module_for = |product: Product| -> Option<&dyn ProductModule> {
-            modules.iter().find(|m| m.product() == product).map(|m| &**m)
+            modules
+                .iter()
+                .find(|m| m.product() == product)
+                .map(|m| &**m)
         };
         let mut errors = Vec::new();
         let mut rules: Vec<Box<dyn Rule>> = Vec::new();
@@ -55,7 +64,10 @@ impl Registry {
             };
             for LoadedRule { meta, change } in loaded {
                 if !seen.insert(meta.id.clone()) {
-                    errors.push(format!("{}: rule id `{}` is defined twice", meta.defined_in, meta.id));
+                    errors.push(format!(
+                        "{}: rule id `{}` is defined twice",
+                        meta.defined_in, meta.id
+                    ));
                     continue;
                 }
                 let meta = Arc::new(meta);
@@ -64,13 +76,18 @@ impl Registry {
                     continue;
                 }
                 let Some(module) = module_for(meta.product) else {
-                    errors.push(format!("{}: no product module for `{}`", meta.defined_in, meta.product));
+                    errors.push(format!(
+                        "{}: no product module for `{}`",
+                        meta.defined_in, meta.product
+                    ));
                     continue;
                 };
                 match change {
                     Some(change) => match module.compile_data_rule(meta.clone(), &change) {
                         Ok(rule) => rules.push(rule),
-                        Err(error) => errors.push(format!("{}: rule `{}`: {error}", meta.defined_in, meta.id)),
+                        Err(error) => {
+                            errors.push(format!("{}: rule `{}`: {error}", meta.defined_in, meta.id))
+                        }
                     },
                     None => {
                         let factory = module

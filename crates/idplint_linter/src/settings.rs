@@ -85,7 +85,9 @@ impl Settings {
         }
         for (rule, severity) in &file.severity {
             let parsed = Severity::parse(severity).ok_or_else(|| {
-                format!("[severity] \"{rule}\" = \"{severity}\": use \"error\", \"warning\" or \"info\"")
+                format!(
+                    "[severity] \"{rule}\" = \"{severity}\": use \"error\", \"warning\" or \"info\""
+                )
             })?;
             base.severity.insert(rule.clone(), parsed);
         }

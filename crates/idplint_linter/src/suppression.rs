@@ -79,7 +79,10 @@ pub fn apply(
             let mut diagnostic = Diagnostic::new(
                 UNUSED_SUPPRESSION,
                 Severity::Warning,
-                format!("Unused suppression: nothing here is reported as {}", names.join(", ")),
+                format!(
+                    "Unused suppression: nothing here is reported as {}",
+                    names.join(", ")
+                ),
                 range,
             )
             .with_help("Remove the suppression, or fix the rule id it names.");
@@ -136,10 +139,10 @@ fn scan(text: &str, comment_marker: &str, index: &LineIndex) -> Vec<Suppression>
             offset += part.len() + 1;
         }
         let mut comment_end = list_start + list_len + 1;
-        if comment_marker == "<!--" {
-            if let Some(close) = line_text[comment_end..].find("-->") {
-                comment_end += close + 3;
-            }
+        if comment_marker == "<!--"
+            && let Some(close) = line_text[comment_end..].find("-->")
+        {
+            comment_end += close + 3;
         }
         let comment_range = TextRange::from_usize(
             range.start as usize + opener_at,
@@ -150,7 +153,11 @@ fn scan(text: &str, comment_marker: &str, index: &LineIndex) -> Vec<Suppression>
             // Applies to the next line that is not itself a comment.
             let mut next = line + 1;
             while next < index.line_count() {
-                let t = index.line_range(next, text).slice(text).unwrap_or("").trim_start();
+                let t = index
+                    .line_range(next, text)
+                    .slice(text)
+                    .unwrap_or("")
+                    .trim_start();
                 if !t.starts_with(comment_marker) {
                     break;
                 }
@@ -193,19 +200,26 @@ mod tests {
 
     #[test]
     fn own_line_and_trailing() {
-        let text = "# idplint: ignore[kratos/a]\na: 1\nb: 2 # idplint: ignore[kratos/b, kratos/c]\n";
+        let text =
+            "# idplint: ignore[kratos/a]\na: 1\nb: 2 # idplint: ignore[kratos/b, kratos/c]\n";
         let index = LineIndex::new(text);
         let out = apply(
             text,
             FileFormat::Yaml,
             &index,
-            vec![diag("kratos/a", text, "a: 1"), diag("kratos/b", text, "b: 2")],
+            vec![
+                diag("kratos/a", text, "a: 1"),
+                diag("kratos/b", text, "b: 2"),
+            ],
             true,
         );
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].code, UNUSED_SUPPRESSION);
         assert!(out[0].message.contains("kratos/c"));
-        assert!(out[0].fix.is_none(), "partially used comment is not deleted");
+        assert!(
+            out[0].fix.is_none(),
+            "partially used comment is not deleted"
+        );
     }
 
     #[test]
@@ -214,7 +228,11 @@ mod tests {
         let index = LineIndex::new(text);
         let out = apply(text, FileFormat::Yaml, &index, vec![], true);
         assert_eq!(out.len(), 1);
-        let fix = out[0].fix.as_ref().map(|f| f.edits.clone()).unwrap_or_default();
+        let fix = out[0]
+            .fix
+            .as_ref()
+            .map(|f| f.edits.clone())
+            .unwrap_or_default();
         assert_eq!(
             idplint_diagnostics::apply_edits(text, &fix).as_deref(),
             Some("a: 1\nb: 2\n")

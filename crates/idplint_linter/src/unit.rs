@@ -100,7 +100,11 @@ pub struct EmbeddedMap {
 impl EmbeddedMap {
     /// Build the map for a block scalar whose content lines occupy `content` in `host` with
     /// `indent` columns of indentation. Returns the embedded text and the map.
-    pub fn for_block_scalar(host: &str, content: TextRange, indent: usize) -> Option<(String, Self)> {
+    pub fn for_block_scalar(
+        host: &str,
+        content: TextRange,
+        indent: usize,
+    ) -> Option<(String, Self)> {
         let body = content.slice(host)?;
         let newline = if body.contains("\r\n") { "\r\n" } else { "\n" };
         let mut text = String::with_capacity(body.len());
@@ -115,11 +119,7 @@ impl EmbeddedMap {
             let has_newline = line.is_some();
             let line = line.unwrap_or(raw_line);
             // Blank lines may carry less indentation than the block (or none at all).
-            let strip = line
-                .bytes()
-                .take(indent)
-                .take_while(|b| *b == b' ')
-                .count();
+            let strip = line.bytes().take(indent).take_while(|b| *b == b' ').count();
             virtual_starts.push(u32::try_from(text.len()).ok()?);
             host_starts.push(host_offset + u32::try_from(strip).ok()?);
             host_line_starts.push(host_offset);
@@ -323,9 +323,9 @@ pub struct EnvSet {
 impl EnvSet {
     /// Entries whose name is the environment variable `name` (exact).
     pub fn env(&self, name: &str) -> impl Iterator<Item = &EnvEntry> {
-        self.entries
-            .iter()
-            .filter(move |e| !e.source.is_command_line() && !e.source.is_conf_file() && e.name == name)
+        self.entries.iter().filter(move |e| {
+            !e.source.is_command_line() && !e.source.is_conf_file() && e.name == name
+        })
     }
 }
 
@@ -372,7 +372,9 @@ impl EnvEntry {
                     && value.parse::<f64>().is_err()
                     && !value.contains(": ")
                     && !value.contains(" #")
-                    && !value.starts_with(['*', '&', '!', '{', '[', '"', '\'', '%', '@', '`', '|', '>', '-', '?']);
+                    && !value.starts_with([
+                        '*', '&', '!', '{', '[', '"', '\'', '%', '@', '`', '|', '>', '-', '?',
+                    ]);
                 match quote {
                     Some('\'') => format!("'{}'", value.replace('\'', "''")),
                     Some(_) => serde_json::Value::String(value.to_string()).to_string(),
@@ -385,7 +387,8 @@ impl EnvEntry {
 
     /// An edit renaming this entry to the option `option` (same source, same quoting).
     pub fn rename_edit(&self, new_name: &str) -> Option<Edit> {
-        self.editable.then(|| Edit::replace(self.name_range, new_name))
+        self.editable
+            .then(|| Edit::replace(self.name_range, new_name))
     }
 
     /// An edit replacing the value.
@@ -449,7 +452,8 @@ mod tests {
 
     #[test]
     fn embedded_map_round_trip_with_crlf() {
-        let host = "data:\r\n  kratos.yml: |\r\n    a: 1\r\n\r\n    b:\r\n      c: 2\r\nother: x\r\n";
+        let host =
+            "data:\r\n  kratos.yml: |\r\n    a: 1\r\n\r\n    b:\r\n      c: 2\r\nother: x\r\n";
         let start = host.find("    a:").unwrap();
         let end = host.find("other").unwrap();
         let (text, map) =
@@ -477,6 +481,9 @@ mod tests {
     #[test]
     fn env_names() {
         assert_eq!(keycloak_env_name("proxy-headers"), "KC_PROXY_HEADERS");
-        assert_eq!(keycloak_env_name("log-level-org.keycloak"), "KC_LOG_LEVEL_ORG_KEYCLOAK");
+        assert_eq!(
+            keycloak_env_name("log-level-org.keycloak"),
+            "KC_LOG_LEVEL_ORG_KEYCLOAK"
+        );
     }
 }

@@ -71,11 +71,18 @@ impl ProductVersion {
             None => (trimmed, ""),
         };
         let mut parts: Vec<&str> = core.split('.').collect();
-        if parts.len() > 3 || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+        if parts.len() > 3
+            || parts
+                .iter()
+                .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+        {
             // Keycloak product versions sometimes carry a fourth part (`18.0.2.Final`-like
             // spellings are WildFly's); keep only what semver can order.
             parts.truncate(3);
-            if parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+            if parts
+                .iter()
+                .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+            {
                 return None;
             }
         }
@@ -85,7 +92,13 @@ impl ProductVersion {
         let normalised: Vec<String> = parts
             .iter()
             .map(|p| p.trim_start_matches('0'))
-            .map(|p| if p.is_empty() { "0".to_string() } else { p.to_string() })
+            .map(|p| {
+                if p.is_empty() {
+                    "0".to_string()
+                } else {
+                    p.to_string()
+                }
+            })
             .collect();
         let candidate = format!("{}{}", normalised.join("."), rest);
         let version = semver::Version::parse(&candidate)
@@ -223,9 +236,7 @@ pub fn image_version(image: &str) -> Option<(Product, ProductVersion, std::ops::
         return None;
     };
     // Bitnami tags look like `24.0.5-debian-12-r0`: the distro suffix is not a pre-release.
-    let version_text = tag
-        .split_once("-debian")
-        .map_or(tag, |(v, _)| v);
+    let version_text = tag.split_once("-debian").map_or(tag, |(v, _)| v);
     let version = ProductVersion::parse(version_text)?;
     // Legacy Keycloak images before 17 are WildFly based.
     let product = if product == Product::Keycloak && version.major() < 17 {
@@ -253,7 +264,10 @@ mod tests {
         assert_eq!(v("26"), v("v26.0.0"));
         assert!(v("v25.4.0") > v("v1.3.1"));
         assert!(v("1.10.0") > v("1.9.0"));
-        assert_eq!(v("v0.11.0-alpha.0.pre.2").original(), "v0.11.0-alpha.0.pre.2");
+        assert_eq!(
+            v("v0.11.0-alpha.0.pre.2").original(),
+            "v0.11.0-alpha.0.pre.2"
+        );
         assert!(ProductVersion::parse("latest").is_none());
         assert!(ProductVersion::parse("").is_none());
     }

@@ -20,9 +20,23 @@ fn parse_error_at(path: &str, text: &str) -> (u32, u32, String) {
         .diagnostics
         .iter()
         .find(|d| d.code == "idplint/parse-error" || d.code == "idplint/file-too-large")
-        .unwrap_or_else(|| panic!("{path}: no parse-error diagnostic: {:?}", report.diagnostics));
-    let outcome = fix(registry, path, text, &LintOptions::default(), Applicability::Unsafe);
-    assert_eq!(outcome.fixed, None, "{path}: a broken file must never be rewritten");
+        .unwrap_or_else(|| {
+            panic!(
+                "{path}: no parse-error diagnostic: {:?}",
+                report.diagnostics
+            )
+        });
+    let outcome = fix(
+        registry,
+        path,
+        text,
+        &LintOptions::default(),
+        Applicability::Unsafe,
+    );
+    assert_eq!(
+        outcome.fixed, None,
+        "{path}: a broken file must never be rewritten"
+    );
     let pos = LineIndex::new(text).line_col(d.range.start, text);
     (pos.row, pos.column, d.message.clone())
 }
@@ -62,7 +76,9 @@ fn deep_nesting_is_refused_without_stack_overflow() {
     parse_error_at("task-definition.json", &json);
     let xml = format!("{}{}", "<a>".repeat(10_000), "</a>".repeat(10_000));
     parse_error_at("standalone-ha.xml", &xml);
-    let block: String = (0..10_000).map(|i| format!("{}k{i}:\n", " ".repeat(i))).collect();
+    let block: String = (0..10_000)
+        .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+        .collect();
     parse_error_at("kratos.yml", &block);
 }
 
@@ -100,7 +116,13 @@ fn bom_and_crlf_are_read() {
     let d = &report.diagnostics[0];
     assert_eq!(d.code, "kratos/courier-message-ttl-removed");
     assert_eq!(&text[d.range.as_usize()], "message_ttl");
-    let outcome = fix(registry, "kratos.yml", text, &LintOptions::default(), Applicability::Unsafe);
+    let outcome = fix(
+        registry,
+        "kratos.yml",
+        text,
+        &LintOptions::default(),
+        Applicability::Unsafe,
+    );
     assert_eq!(
         outcome.fixed.as_deref(),
         Some("\u{feff}version: v0.11.1\r\ncourier:\r\n")

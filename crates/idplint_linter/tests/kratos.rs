@@ -47,7 +47,10 @@ fn upgrade_hazards_are_reported_on_the_right_rows() {
         rows(&text, &report.diagnostics),
         vec![
             ("kratos/recovery-strategy-default-changed".to_string(), 21),
-            ("kratos/verification-strategy-default-changed".to_string(), 24),
+            (
+                "kratos/verification-strategy-default-changed".to_string(),
+                24
+            ),
             ("kratos/courier-message-ttl-removed".to_string(), 32),
         ]
     );
@@ -90,7 +93,11 @@ fn check_fix(input: &str, expected: &str) {
     assert_eq!(outcome.failure, None);
     let fixed = outcome.fixed.unwrap_or_default();
     assert_eq!(fixed, expected);
-    assert!(outcome.remaining.diagnostics.is_empty(), "{:#?}", outcome.remaining.diagnostics);
+    assert!(
+        outcome.remaining.diagnostics.is_empty(),
+        "{:#?}",
+        outcome.remaining.diagnostics
+    );
     let again = fix(registry, &path, &fixed, &options, Applicability::Unsafe);
     assert_eq!(again.fixed, None, "second fix changed the file");
 }
@@ -110,7 +117,10 @@ fn fix_keeps_crlf_line_endings_and_comments() {
         "kratos/seed-000-upgrade/crlf/kratos.yml.fixed",
     );
     let (_, fixed) = testdata("kratos/seed-000-upgrade/crlf/kratos.yml.fixed");
-    assert!(!fixed.replace("\r\n", "").contains('\n'), "a bare LF slipped in");
+    assert!(
+        !fixed.replace("\r\n", "").contains('\n'),
+        "a bare LF slipped in"
+    );
 }
 
 #[test]
@@ -119,21 +129,47 @@ fn configmap_embedded_config_reports_in_host_coordinates() {
     let (path, text) = testdata("kratos/seed-001-kubernetes/kratos-config.yml");
     let report = lint(registry, &path, &text, &target("v0.11.1"));
     let found = rows(&text, &report.diagnostics);
-    assert!(found.contains(&("kratos/recovery-strategy-default-changed".to_string(), 37)), "{found:?}");
-    assert!(found.contains(&("kratos/verification-strategy-default-changed".to_string(), 40)), "{found:?}");
+    assert!(
+        found.contains(&("kratos/recovery-strategy-default-changed".to_string(), 37)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(
+            "kratos/verification-strategy-default-changed".to_string(),
+            40
+        )),
+        "{found:?}"
+    );
     for d in &report.diagnostics {
         let key = &text[d.range.as_usize()];
         assert!(key == "recovery" || key == "verification", "{key}");
     }
-    let outcome = fix(registry, &path, &text, &target("v0.11.1"), Applicability::Unsafe);
+    let outcome = fix(
+        registry,
+        &path,
+        &text,
+        &target("v0.11.1"),
+        Applicability::Unsafe,
+    );
     let fixed = outcome.fixed.unwrap_or_default();
     // Pins land inside the block scalar, indented like its other lines.
     assert!(fixed.contains("        recovery:\n          enabled: true\n          ui_url: http://app.example.com/recovery\n          use: link\n"), "{fixed}");
-    assert!(fixed.contains("        password:\n          enabled: true\n        link:\n          enabled: true\n"), "{fixed}");
+    assert!(
+        fixed.contains(
+            "        password:\n          enabled: true\n        link:\n          enabled: true\n"
+        ),
+        "{fixed}"
+    );
     // Bytes before the first edit are untouched.
     let first = text.find("      flows:").unwrap_or(0);
     assert_eq!(&fixed[..first], &text[..first]);
-    let again = fix(registry, &path, &fixed, &target("v0.11.1"), Applicability::Unsafe);
+    let again = fix(
+        registry,
+        &path,
+        &fixed,
+        &target("v0.11.1"),
+        Applicability::Unsafe,
+    );
     assert_eq!(again.fixed, None);
 }
 
@@ -149,11 +185,20 @@ fn every_fix_touches_only_its_declared_bytes() {
         let report = lint(registry, &path, &text, &target("v0.11.1"));
         for d in &report.diagnostics {
             let Some(fix) = &d.fix else { continue };
-            let fixed = apply_edits(&text, &fix.edits).unwrap_or_else(|| panic!("{}: edits do not apply", d.code));
-            let (Some(first), Some(last)) = (fix.edits.first(), fix.edits.last()) else { continue };
-            assert_eq!(&fixed[..first.range.start as usize], &text[..first.range.start as usize]);
+            let fixed = apply_edits(&text, &fix.edits)
+                .unwrap_or_else(|| panic!("{}: edits do not apply", d.code));
+            let (Some(first), Some(last)) = (fix.edits.first(), fix.edits.last()) else {
+                continue;
+            };
+            assert_eq!(
+                &fixed[..first.range.start as usize],
+                &text[..first.range.start as usize]
+            );
             let tail = text.len() - last.range.end as usize;
-            assert_eq!(&fixed[fixed.len() - tail..], &text[last.range.end as usize..]);
+            assert_eq!(
+                &fixed[fixed.len() - tail..],
+                &text[last.range.end as usize..]
+            );
         }
     }
 }

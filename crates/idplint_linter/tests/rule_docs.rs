@@ -26,7 +26,8 @@ fn rule_docs_are_up_to_date() {
         }
         if update {
             if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{}: {e}", parent.display()));
+                std::fs::create_dir_all(parent)
+                    .unwrap_or_else(|e| panic!("{}: {e}", parent.display()));
             }
             std::fs::write(&path, content).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         } else {

@@ -45,14 +45,24 @@ fn every_example_behaves_as_documented() {
             let options = options_for(meta, example);
             let report = lint(registry, &example.file, &example.text, &options);
             if report.parse_failed {
-                failures.push(format!("{name}: the example does not parse: {:?}", report.diagnostics));
+                failures.push(format!(
+                    "{name}: the example does not parse: {:?}",
+                    report.diagnostics
+                ));
                 continue;
             }
-            let hits = report.diagnostics.iter().filter(|d| d.code == meta.id).count();
+            let hits = report
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == meta.id)
+                .count();
             match &example.expect {
                 ExampleExpect::Passes => {
                     if hits > 0 {
-                        failures.push(format!("{name}: expected no finding, got {:#?}", report.diagnostics));
+                        failures.push(format!(
+                            "{name}: expected no finding, got {:#?}",
+                            report.diagnostics
+                        ));
                     }
                 }
                 ExampleExpect::Fails { fixed } => {
@@ -72,7 +82,10 @@ fn every_example_behaves_as_documented() {
                         failures.push(format!("{name}: fix failed: {failure}"));
                         continue;
                     }
-                    let got = outcome.fixed.clone().unwrap_or_else(|| example.text.clone());
+                    let got = outcome
+                        .fixed
+                        .clone()
+                        .unwrap_or_else(|| example.text.clone());
                     if &got != expected {
                         failures.push(format!(
                             "{name}: fixed output differs\n--- expected\n{expected}\n--- got\n{got}"
@@ -82,7 +95,10 @@ fn every_example_behaves_as_documented() {
                     if outcome.remaining.parse_failed {
                         failures.push(format!("{name}: fixed output does not parse"));
                     }
-                    if outcome.remaining.diagnostics.iter().any(|d| d.code == meta.id && d.fix.as_ref().is_some_and(|f| f.applicability >= minimum)) {
+                    if outcome.remaining.diagnostics.iter().any(|d| {
+                        d.code == meta.id
+                            && d.fix.as_ref().is_some_and(|f| f.applicability >= minimum)
+                    }) {
                         failures.push(format!("{name}: the rule still offers a fix after fixing"));
                     }
                     let again = fix(registry, &example.file, &got, &options, minimum);
@@ -91,18 +107,34 @@ fn every_example_behaves_as_documented() {
                     }
                     // An unsafe fix must not be applied by a plain `fix`.
                     if example.unsafe_fixes {
-                        let safe_only = fix(registry, &example.file, &example.text, &options, Applicability::Safe);
+                        let safe_only = fix(
+                            registry,
+                            &example.file,
+                            &example.text,
+                            &options,
+                            Applicability::Safe,
+                        );
                         if safe_only.fixed.as_deref() == Some(expected.as_str()) {
-                            failures.push(format!("{name}: marked unsafe_fixes but plain `fix` already applies it"));
+                            failures.push(format!(
+                                "{name}: marked unsafe_fixes but plain `fix` already applies it"
+                            ));
                         }
                     }
                 }
             }
         }
         if fixable && !has_fixed_example {
-            failures.push(format!("{}: declares a fix but no example shows `fixed:` output", meta.id));
+            failures.push(format!(
+                "{}: declares a fix but no example shows `fixed:` output",
+                meta.id
+            ));
         }
     }
     assert!(checked > 0, "no rule examples were found");
-    assert!(failures.is_empty(), "{} example failures:\n\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} example failures:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }

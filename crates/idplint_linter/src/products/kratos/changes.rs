@@ -93,7 +93,9 @@ pub fn compile(meta: Arc<RuleMeta>, change: &serde_json::Value) -> Result<Box<dy
                 _ => version_field(removed_in.as_deref(), release, "removed_in")?,
             };
             if deprecated_in.is_none() && removed_in.is_none() {
-                return Err("change: give `removed_in` or `deprecated_in` (or a file `release`)".into());
+                return Err(
+                    "change: give `removed_in` or `deprecated_in` (or a file `release`)".into(),
+                );
             }
             let delete = match fix.as_str() {
                 "delete" => true,
@@ -203,9 +205,12 @@ impl Rule for KratosChangeRule {
                 replacement,
                 delete,
             } => {
-                let removed = removed_in.as_ref().is_some_and(|v| ctx.versions.target_at_least(v));
-                let deprecated =
-                    deprecated_in.as_ref().is_some_and(|v| ctx.versions.target_at_least(v));
+                let removed = removed_in
+                    .as_ref()
+                    .is_some_and(|v| ctx.versions.target_at_least(v));
+                let deprecated = deprecated_in
+                    .as_ref()
+                    .is_some_and(|v| ctx.versions.target_at_least(v));
                 if !removed && !deprecated {
                     return;
                 }
@@ -223,16 +228,17 @@ impl Rule for KratosChangeRule {
                         message.push_str(" and is rejected by the target version");
                     }
                     if let Some(replacement) = replacement {
-                        message.push_str(&format!("; its successor is `{}`", replacement.join(".")));
+                        message
+                            .push_str(&format!("; its successor is `{}`", replacement.join(".")));
                     }
-                    let mut diagnostic = Diagnostic::new(
-                        self.meta.id.clone(),
-                        severity,
-                        message,
-                        entry.key.range,
-                    )
-                    .with_tag(if removed { Tag::Unnecessary } else { Tag::Deprecated })
-                    .with_help(self.meta.summary.clone());
+                    let mut diagnostic =
+                        Diagnostic::new(self.meta.id.clone(), severity, message, entry.key.range)
+                            .with_tag(if removed {
+                                Tag::Unnecessary
+                            } else {
+                                Tag::Deprecated
+                            })
+                            .with_help(self.meta.summary.clone());
                     if *delete {
                         let applicability = self.meta.fix.unwrap_or(Applicability::Unsafe);
                         diagnostic = diagnostic.with_fix(Fix::new(
@@ -336,7 +342,11 @@ impl Rule for KratosChangeRule {
                         continue;
                     }
                     if let Some(edit) = insert_path(tree, root, &pin_path, &pin.value) {
-                        pinned.push(format!("`{}: {}`", pin.path.join("."), scalar_text(&pin.value)));
+                        pinned.push(format!(
+                            "`{}: {}`",
+                            pin.path.join("."),
+                            scalar_text(&pin.value)
+                        ));
                         edits.push(edit);
                     }
                 }
@@ -411,21 +421,28 @@ fn remove_json_member(tree: &TreeUnit, entry: &Entry) -> Edit {
     let mut found: Option<(&Node, usize)> = None;
     if let Some(root) = tree.root() {
         root.walk(&mut |node| {
-            if let NodeKind::Mapping(entries) = &node.kind {
-                if let Some(i) = entries.iter().position(|e| e.range == entry.range) {
-                    found = Some((node, i));
-                }
+            if let NodeKind::Mapping(entries) = &node.kind
+                && let Some(i) = entries.iter().position(|e| e.range == entry.range)
+            {
+                found = Some((node, i));
             }
         });
     }
     match found {
-        Some((object, index)) => idplint_syntax::json::edit::remove_member(&tree.text, object, index),
+        Some((object, index)) => {
+            idplint_syntax::json::edit::remove_member(&tree.text, object, index)
+        }
         None => Edit::delete(entry.range),
     }
 }
 
 /// An edit that creates `path` with `value`, nesting under the deepest existing mapping.
-fn insert_path(tree: &TreeUnit, root: &Node, path: &[&str], value: &serde_json::Value) -> Option<Edit> {
+fn insert_path(
+    tree: &TreeUnit,
+    root: &Node,
+    path: &[&str],
+    value: &serde_json::Value,
+) -> Option<Edit> {
     let prefix = existing_prefix(root, path);
     let rest = &path[prefix.len()..];
     if rest.is_empty() {
@@ -436,7 +453,9 @@ fn insert_path(tree: &TreeUnit, root: &Node, path: &[&str], value: &serde_json::
     }
     let value_text = scalar_text(value);
     match prefix.last() {
-        None => idplint_syntax::yaml::edit::insert_entry(&tree.text, &tree.doc, root, rest, &value_text),
+        None => {
+            idplint_syntax::yaml::edit::insert_entry(&tree.text, &tree.doc, root, rest, &value_text)
+        }
         Some(entry) => match &entry.value.kind {
             NodeKind::Mapping(_) => idplint_syntax::yaml::edit::insert_entry(
                 &tree.text,
@@ -472,7 +491,10 @@ fn insert_json_path(
     // Nest the rest of the path as JSON objects.
     let mut json = value.to_string();
     for key in rest[1..].iter().rev() {
-        json = format!("{{{}: {json}}}", serde_json::Value::String((*key).to_string()));
+        json = format!(
+            "{{{}: {json}}}",
+            serde_json::Value::String((*key).to_string())
+        );
     }
     let newline = tree.doc.style.newline.as_str();
     idplint_syntax::json::edit::insert_member(&tree.text, object, rest[0], &json, newline)

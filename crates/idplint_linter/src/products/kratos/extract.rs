@@ -25,7 +25,15 @@ const SECRET_PATHS: [&[&str]; 6] = [
     &["secrets", "default", "[]"],
     &["secrets", "cipher", "[]"],
     &["courier", "smtp", "connection_uri"],
-    &["selfservice", "methods", "oidc", "config", "providers", "[]", "client_secret"],
+    &[
+        "selfservice",
+        "methods",
+        "oidc",
+        "config",
+        "providers",
+        "[]",
+        "client_secret",
+    ],
 ];
 
 pub fn extract(file: &ParsedFile<'_>, out: &mut Vec<Unit>) {
