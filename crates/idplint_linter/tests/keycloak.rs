@@ -1,0 +1,325 @@
+//! End-to-end Keycloak (Quarkus) checks on the seed 002 fixtures in `testdata/keycloak`: which
+//! rule fires on which row, versions from image tags, secrets never shown, and the unsafe
+//! fix output (expected bytes in `*.fixed`), re-linted and idempotent.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use idplint_diagnostics::{Applicability, LineIndex};
+use idplint_linter::{FileReport, LintOptions, Product, ProductVersion, fix, lint, registry};
+use std::path::PathBuf;
+
+fn fixture(path: &str) -> (String, String) {
+    let full = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata/keycloak")
+        .join(path);
+    let text = std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()));
+    (full.to_string_lossy().into_owned(), text)
+}
+
+fn target(version: &str) -> LintOptions {
+    let mut options = LintOptions::default();
+    options
+        .targets
+        .insert(Product::Keycloak, ProductVersion::parse(version).unwrap());
+    options
+}
+
+/// `(row, code)` of every Keycloak finding, in order.
+fn rows(report: &FileReport, text: &str) -> Vec<(u32, String)> {
+    let index = LineIndex::new(text);
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.starts_with("keycloak/"))
+        .map(|d| (index.line_col(d.range.start, text).row, d.code.clone()))
+        .collect()
+}
+
+fn expect_rows(report: &FileReport, text: &str, expected: &[(u32, &str)]) {
+    let got = rows(report, text);
+    let expected: Vec<(u32, String)> = expected.iter().map(|(r, c)| (*r, c.to_string())).collect();
+    assert_eq!(got, expected, "{:#?}", report.diagnostics);
+}
+
+fn message_at<'a>(report: &'a FileReport, code: &str, text: &str, row: u32) -> &'a str {
+    let index = LineIndex::new(text);
+    report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == code && index.line_col(d.range.start, text).row == row)
+        .map(|d| d.message.as_str())
+        .unwrap_or_else(|| panic!("no {code} on row {row}"))
+}
+
+#[test]
+fn seed_002_task_definition() {
+    let registry = registry().unwrap();
+    let (path, text) = fixture("seed-002-ecs/task-definition.json");
+    let report = lint(registry, &path, &text, &target("26.4.0"));
+    assert_eq!(
+        report.units,
+        ["ECS container `keycloak-test` of task definition `keycloak-test`"]
+    );
+    expect_rows(
+        &report,
+        &text,
+        &[
+            (26, "keycloak/command-in-one-element"),
+            (31, "keycloak/literal-secret"),
+            (34, "keycloak/bootstrap-admin-renamed"),
+            (35, "keycloak/literal-secret"),
+            (38, "keycloak/unknown-option"),
+            (46, "keycloak/proxy-option-removed"),
+            (54, "keycloak/bootstrap-admin-renamed"),
+            (58, "keycloak/hostname-v1-option-removed"),
+            (74, "keycloak/hostname-v1-option-removed"),
+            (86, "keycloak/db-url-with-parts"),
+        ],
+    );
+    let unknown = message_at(&report, "keycloak/unknown-option", &text, 38);
+    assert!(
+        unknown.contains("did you mean `KC_HOSTNAME_ADMIN`?"),
+        "{unknown}"
+    );
+    let proxy = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "keycloak/proxy-option-removed")
+        .unwrap();
+    assert_eq!(proxy.severity, idplint_diagnostics::Severity::Error);
+    let proxy_fix = proxy.fix.as_ref().unwrap();
+    assert_eq!(proxy_fix.applicability, Applicability::Unsafe);
+    // KC_HTTP_ENABLED is already set: only the rename to proxy-headers remains.
+    assert_eq!(
+        proxy_fix.message,
+        "Replace `KC_PROXY` with `KC_PROXY_HEADERS=xforwarded`"
+    );
+    assert!(proxy.help.as_deref().unwrap().contains("trusts one family"));
+    // The ignored port is labelled.
+    let db = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "keycloak/db-url-with-parts")
+        .unwrap();
+    assert_eq!(db.labels.len(), 1);
+    assert_eq!(
+        &text[db.labels[0].range.start as usize..db.labels[0].range.end as usize],
+        "KC_DB_URL_PORT"
+    );
+}
+
+#[test]
+fn seed_002_other_formats_report_the_same_hazards() {
+    let registry = registry().unwrap();
+    let (path, text) = fixture("seed-002-ecs/docker-compose.yml");
+    let report = lint(registry, &path, &text, &target("26.4.0"));
+    expect_rows(
+        &report,
+        &text,
+        &[
+            (11, "keycloak/command-in-one-element"),
+            (16, "keycloak/db-url-with-parts"),
+            (19, "keycloak/literal-secret"),
+            (20, "keycloak/bootstrap-admin-renamed"),
+            (21, "keycloak/bootstrap-admin-renamed"),
+            (21, "keycloak/literal-secret"),
+            (22, "keycloak/proxy-option-removed"),
+            (26, "keycloak/unknown-option"),
+            (27, "keycloak/hostname-v1-option-removed"),
+            (28, "keycloak/hostname-v1-option-removed"),
+        ],
+    );
+    // The CRLF twin reports the same rows.
+    let (crlf_path, crlf) = fixture("seed-002-ecs/docker-compose.crlf.yml");
+    assert!(crlf.contains("\r\n"));
+    let crlf_report = lint(registry, &crlf_path, &crlf, &target("26.4.0"));
+    assert_eq!(rows(&crlf_report, &crlf), rows(&report, &text));
+
+    let (path, text) = fixture("seed-002-ecs/keycloak.env");
+    let report = lint(registry, &path, &text, &target("26.4.0"));
+    assert!(
+        message_at(&report, "keycloak/unknown-option", &text, 6).contains("`KC_HOSTNAME_ADMIN`")
+    );
+    assert!(rows(&report, &text).contains(&(2, "keycloak/proxy-option-removed".to_string())));
+    // Literal secrets in a .env file are information only.
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "keycloak/literal-secret")
+            .all(|d| d.severity == idplint_diagnostics::Severity::Info)
+    );
+
+    let (path, text) = fixture("seed-002-ecs/keycloak.conf");
+    let report = lint(registry, &path, &text, &target("26.4.0"));
+    expect_rows(
+        &report,
+        &text,
+        &[
+            (3, "keycloak/db-url-with-parts"),
+            (6, "keycloak/literal-secret"),
+            (7, "keycloak/proxy-option-removed"),
+            (11, "keycloak/unknown-option"),
+            (12, "keycloak/hostname-v1-option-removed"),
+            (13, "keycloak/hostname-v1-option-removed"),
+        ],
+    );
+    assert!(
+        message_at(&report, "keycloak/unknown-option", &text, 11)
+            .contains("did you mean `hostname-admin`?")
+    );
+}
+
+#[test]
+fn version_comes_from_the_image_tag_without_a_target() {
+    let registry = registry().unwrap();
+    let (path, text) = fixture("kubernetes/keycloak.yaml");
+    let report = lint(registry, &path, &text, &LintOptions::default());
+    assert_eq!(
+        report.units,
+        ["container `keycloak` of Deployment `keycloak`"]
+    );
+    assert!(
+        !report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "idplint/version-unknown")
+    );
+    // 24.0.5 from the image: `--proxy` is deprecated (warning), not yet removed, and the
+    // 26.0 renames and hostname v1 removal do not apply yet.
+    expect_rows(
+        &report,
+        &text,
+        &[
+            (30, "keycloak/proxy-option-removed"),
+            (42, "keycloak/literal-secret"),
+        ],
+    );
+    let proxy = &report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "keycloak/proxy-option-removed")
+        .unwrap();
+    assert_eq!(proxy.severity, idplint_diagnostics::Severity::Warning);
+    assert!(
+        proxy.message.contains("deprecated since Keycloak 24.0.0"),
+        "{}",
+        proxy.message
+    );
+
+    // The seed's own image (`keycloak-test:v1`) names no release: version-keyed rules stay
+    // quiet, the version-independent ones still run, and one note says how to set a version.
+    let (path, text) = fixture("seed-002-ecs/task-definition.json");
+    let report = lint(registry, &path, &text, &LintOptions::default());
+    let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert!(codes.contains(&"idplint/version-unknown"), "{codes:?}");
+    assert!(codes.contains(&"keycloak/unknown-option"));
+    assert!(codes.contains(&"keycloak/literal-secret"));
+    assert!(!codes.contains(&"keycloak/proxy-option-removed"));
+}
+
+#[test]
+fn secret_values_never_appear_in_findings() {
+    let registry = registry().unwrap();
+    for path in [
+        "seed-002-ecs/task-definition.json",
+        "seed-002-ecs/docker-compose.yml",
+        "seed-002-ecs/keycloak.env",
+        "seed-002-ecs/keycloak.conf",
+        "kubernetes/keycloak.yaml",
+    ] {
+        let (full, text) = fixture(path);
+        for options in [LintOptions::default(), target("26.4.0")] {
+            let report = lint(registry, &full, &text, &options);
+            let shown = format!("{:?}", report.diagnostics);
+            assert!(!shown.contains("change-me"), "{path}: {shown}");
+            // Every literal password is registered for masking.
+            for secret in &report.secrets {
+                let value = &text[secret.start as usize..secret.end as usize];
+                assert!(
+                    value.contains("change-me"),
+                    "{path}: unexpected secret range {value:?}"
+                );
+            }
+            assert!(!report.secrets.is_empty(), "{path}: no secret ranges");
+        }
+    }
+}
+
+#[test]
+fn unsafe_fixes_match_the_expected_files_and_are_idempotent() {
+    let registry = registry().unwrap();
+    let options = target("26.4.0");
+    let fixed_codes = [
+        "keycloak/proxy-option-removed",
+        "keycloak/bootstrap-admin-renamed",
+        "keycloak/hostname-v1-option-removed",
+        "keycloak/command-in-one-element",
+    ];
+    for path in [
+        "seed-002-ecs/task-definition.json",
+        "seed-002-ecs/docker-compose.yml",
+        "seed-002-ecs/docker-compose.crlf.yml",
+        "seed-002-ecs/keycloak.env",
+        "seed-002-ecs/keycloak.conf",
+        "kubernetes/keycloak.yaml",
+    ] {
+        let (full, text) = fixture(path);
+        let (_, expected) = fixture(&format!("{path}.fixed"));
+        let outcome = fix(registry, &full, &text, &options, Applicability::Unsafe);
+        assert_eq!(outcome.failure, None, "{path}");
+        let fixed = outcome
+            .fixed
+            .clone()
+            .unwrap_or_else(|| panic!("{path}: nothing fixed"));
+        assert_eq!(fixed, expected, "{path}");
+        // Re-lint: none of the fixed rules is left, and nothing new appeared.
+        let again = lint(registry, &full, &fixed, &options);
+        assert!(!again.parse_failed, "{path}");
+        let left: Vec<&str> = again
+            .diagnostics
+            .iter()
+            .map(|d| d.code.as_str())
+            .filter(|c| fixed_codes.contains(c))
+            .collect();
+        assert!(
+            left.is_empty(),
+            "{path}: still reported after fixing: {left:?}"
+        );
+        // A second fix changes nothing.
+        let second = fix(registry, &full, &fixed, &options, Applicability::Unsafe);
+        assert_eq!(second.fixed, None, "{path}: second fix changed the file");
+        assert_eq!(second.failure, None);
+    }
+}
+
+#[test]
+fn safe_fixes_alone_leave_unsafe_rewrites_alone() {
+    let registry = registry().unwrap();
+    let (path, text) = fixture("seed-002-ecs/task-definition.json");
+    let outcome = fix(
+        registry,
+        &path,
+        &text,
+        &target("26.4.0"),
+        Applicability::Safe,
+    );
+    // Without a known current version every fix here needs the target: nothing is safe.
+    assert_eq!(outcome.fixed, None);
+    // On 26 already, the bootstrap-admin rename keeps meaning and is safe.
+    let mut options = target("26.4.0");
+    options
+        .currents
+        .insert(Product::Keycloak, ProductVersion::parse("26.0.0").unwrap());
+    let outcome = fix(registry, &path, &text, &options, Applicability::Safe);
+    let fixed = outcome.fixed.unwrap();
+    assert!(fixed.contains("\"KC_BOOTSTRAP_ADMIN_USERNAME\""));
+    assert!(
+        fixed.contains("\"KC_PROXY\""),
+        "the proxy rewrite is unsafe"
+    );
+    assert_eq!(
+        outcome.applied.get("keycloak/bootstrap-admin-renamed"),
+        Some(&2)
+    );
+}
