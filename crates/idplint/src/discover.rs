@@ -31,6 +31,9 @@ pub struct Input {
     /// Whether the name alone says idplint reads the file; otherwise its content decides
     /// (extension-less and `.txt` files holding `KC_*` variables).
     pub by_name: bool,
+    /// Standard input whose `--stdin-filename` is excluded by the settings: not linted, but
+    /// `fix` still echoes it so an editor or pipeline does not lose the text.
+    pub excluded: bool,
 }
 
 #[derive(Debug, Default)]
@@ -84,15 +87,14 @@ pub fn discover(
             stdin_seen = true;
             let name = stdin_filename.unwrap_or("-");
             let path = paths::absolute(cwd, Path::new(name));
-            if stdin_filename.is_some() && resolver.is_excluded(&path) {
-                continue;
-            }
+            let excluded = stdin_filename.is_some() && resolver.is_excluded(&path);
             discovery.inputs.push(Input {
                 path,
                 display: name.replace('\\', "/"),
                 explicit: true,
                 stdin: true,
                 by_name: true,
+                excluded,
             });
             continue;
         }
@@ -125,6 +127,7 @@ pub fn discover(
                     explicit: true,
                     stdin: false,
                     by_name,
+                    excluded: false,
                 },
             );
         }
@@ -202,6 +205,7 @@ fn walk(
             explicit: false,
             stdin: false,
             by_name,
+            excluded: false,
         });
     }
 }

@@ -119,6 +119,7 @@ pub fn run(
         }
     }
 
+    let any_stdin = discovery.inputs.iter().any(|i| i.stdin);
     let (stdin_inputs, file_inputs): (Vec<Input>, Vec<Input>) =
         discovery.inputs.into_iter().partition(|i| i.stdin);
     let mut outcomes: Vec<Outcome> = file_inputs
@@ -129,6 +130,17 @@ pub fn run(
         })
         .collect();
     for input in stdin_inputs {
+        if input.excluded {
+            if mode == Mode::Fix(FixMode::Write) {
+                match read::stdin() {
+                    Ok((_, bytes)) => streams.out_bytes(&bytes),
+                    Err(error) => {
+                        return Err(Failure::new(format!("cannot read standard input: {error}")));
+                    }
+                }
+            }
+            continue;
+        }
         let (loaded, bytes) = match read::stdin() {
             Ok((loaded, bytes)) => (Ok(loaded), Some(bytes)),
             Err(error) => (Err(error), None),
@@ -160,14 +172,14 @@ pub fn run(
         }
     }
     let linted: Vec<&Outcome> = outcomes.iter().filter(|o| !o.skipped).collect();
-    if linted.is_empty() && !tool_error && outcomes.iter().all(|o| !o.stdin) {
+    if linted.is_empty() && !tool_error && !any_stdin {
         streams.warn(
             "no files to check: idplint reads YAML, JSON, XML, .env, .conf and .properties files (check the paths, .gitignore and `exclude`)",
         );
     }
 
     // Standard input being fixed: the text goes to stdout, everything else to stderr.
-    let stdin_fixed = matches!(mode, Mode::Fix(FixMode::Write)) && outcomes.iter().any(|o| o.stdin);
+    let stdin_fixed = mode == Mode::Fix(FixMode::Write) && any_stdin;
     if stdin_fixed {
         for outcome in outcomes.iter().filter(|o| o.stdin) {
             let bytes: &[u8] = match (&outcome.change, &outcome.stdin_bytes) {
@@ -527,6 +539,17 @@ fn plural(count: usize, singular: &str, plural: &str) -> String {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn masks_secrets_for_diffs() {
+        let text = "a=1\nKC_DB_PASSWORD=hunter22\nb=é\n";
+        let start = text.find("hunter22").unwrap();
+        let secret = TextRange::from_usize(start, start + 8);
+        assert_eq!(mask(text, &[secret]), "a=1\nKC_DB_PASSWORD=****\nb=é\n");
+        // Out-of-bounds or mid-character ranges are skipped rather than trusted.
+        let bad = TextRange::from_usize(text.len() - 2, text.len() + 5);
+        assert_eq!(mask(text, &[bad]), text);
+    }
 
     #[test]
     fn selectors_must_name_something() {

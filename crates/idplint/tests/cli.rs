@@ -323,6 +323,17 @@ fn fix_stdin_prints_fixed_text_and_reports_on_stderr() {
     // Only the version-unknown info remains.
     assert_eq!(code(&output), 0, "{}", stderr(&output));
 
+    // Excluded by the settings: echoed, not linted.
+    write(dir.path(), "idplint.toml", "exclude = [\"vendor\"]\n");
+    let output = run_stdin(
+        dir.path(),
+        &["fix", "-", "--stdin-filename", "vendor/kratos.yml"],
+        UNUSED.as_bytes(),
+    );
+    assert_eq!(stdout(&output), UNUSED);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    std::fs::remove_file(dir.path().join("idplint.toml")).unwrap();
+
     // Input that cannot be fixed is echoed unchanged.
     let input = b"a: [\n";
     let output = run_stdin(
