@@ -2,7 +2,6 @@
 //! plain variable of the Quarkus distribution with the releases that added, deprecated and
 //! removed it. Parsed once from the embedded rule data.
 
-use crate::suggest;
 use crate::version::ProductVersion;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -326,18 +325,18 @@ impl Catalog {
             .filter(|d| d.kind == OptionKind::Env)
     }
 
-    /// The closest option to `input` among options available on `version` (any version when
-    /// `None`), compared in the spelling `spell` gives them (env var, conf key or `--flag`).
-    /// A name made of the same words in another order (`KC_ADMIN_HOSTNAME` for
-    /// `KC_HOSTNAME_ADMIN`) wins over mere spelling similarity.
+    /// The closest option name to `input` (an option name, kebab-case) among options
+    /// available on `version` (any version when `None`); CLI-only flags count when `cli`.
+    /// A name made of the same words in another order (`admin-hostname` for
+    /// `hostname-admin`) wins; otherwise the candidate must be a near-typo. Names are compared
+    /// without the `KC_` prefix, which would make every variable look alike.
     pub fn suggest(
         &self,
         input: &str,
         version: Option<&ProductVersion>,
         cli: bool,
-        spell: impl Fn(&str) -> String,
     ) -> Option<String> {
-        let candidates: Vec<String> = self
+        let candidates = self
             .options
             .iter()
             .filter(|d| !d.is_wildcard() && d.is_available(version))
@@ -346,23 +345,27 @@ impl Catalog {
                 OptionKind::Cli => cli,
                 OptionKind::Env => false,
             })
-            .map(|d| spell(&d.name))
-            .filter(|c| c != input)
-            .collect();
-        let words = |s: &str| {
-            let mut words: Vec<String> = s
-                .split(['_', '-'])
-                .filter(|w| !w.is_empty())
-                .map(str::to_ascii_lowercase)
-                .collect();
-            words.sort();
+            .map(|d| d.name.as_str())
+            .filter(|c| *c != input);
+        fn words(s: &str) -> Vec<&str> {
+            let mut words: Vec<&str> = s.split('-').filter(|w| !w.is_empty()).collect();
+            words.sort_unstable();
             words
-        };
-        let input_words = words(input);
-        if let Some(same) = candidates.iter().find(|c| words(c) == input_words) {
-            return Some(same.clone());
         }
-        suggest::closest(input, candidates.iter().map(String::as_str))
+        let input_words = words(input);
+        let mut best: Option<(f64, &str)> = None;
+        for candidate in candidates {
+            if words(candidate) == input_words {
+                return Some(candidate.to_string());
+            }
+            let score = strsim::jaro_winkler(input, candidate)
+                .max(strsim::normalized_damerau_levenshtein(input, candidate) + 0.1);
+            if best.is_none_or(|(s, _)| score > s) {
+                best = Some((score, candidate));
+            }
+        }
+        best.filter(|(score, _)| *score >= 0.92)
+            .map(|(_, c)| c.to_string())
     }
 }
 
@@ -470,24 +473,22 @@ mod tests {
     fn suggestions() {
         let catalog = catalog();
         let target = v("26.4.0");
-        let env = |o: &str| keycloak_env_name(o);
+        let suggest = |input: &str| catalog.suggest(input, Some(&target), false);
+        assert_eq!(suggest("admin-hostname").as_deref(), Some("hostname-admin"));
+        assert_eq!(suggest("db-user-name").as_deref(), Some("db-username"));
+        assert_eq!(suggest("http-enable").as_deref(), Some("http-enabled"));
+        assert_eq!(suggest("health-enable").as_deref(), Some("health-enabled"));
+        // Not typos: no suggestion rather than a wrong one.
+        assert_eq!(suggest("node-name"), None);
+        assert_eq!(suggest("port"), None);
+        assert_eq!(suggest("realm-name"), None);
+        // Removed options are not suggested for the target.
+        assert_eq!(suggest("proxi"), None);
         assert_eq!(
             catalog
-                .suggest("KC_ADMIN_HOSTNAME", Some(&target), false, env)
+                .suggest("proxi", Some(&v("25.0.0")), false)
                 .as_deref(),
-            Some("KC_HOSTNAME_ADMIN")
-        );
-        assert_eq!(
-            catalog
-                .suggest("KC_DB_USER_NAME", Some(&target), false, env)
-                .as_deref(),
-            Some("KC_DB_USERNAME")
-        );
-        assert_eq!(
-            catalog
-                .suggest("http-enable", Some(&target), false, str::to_string)
-                .as_deref(),
-            Some("http-enabled")
+            Some("proxy")
         );
     }
 }

@@ -8,7 +8,7 @@ use super::text::{
     mapping_entry_removal, mapping_separator, scalar_inner, sequence_removal, sequence_separator,
     whole_lines,
 };
-use super::values::{classify, is_secret};
+use super::values::{LAUNCHER_VARIABLES, classify, is_secret, option_of};
 use crate::source::{FileFormat, ParsedFile};
 use crate::unit::{
     DetectedVersion, EnvEntry, EnvSet, EnvSource, Unit, UnitContent, UnitKind, ValueKind,
@@ -595,6 +595,11 @@ const TOOL_IMAGES: &[&str] = &[
     "init",
 ];
 
+/// Whether a container runs Keycloak, and if so its unit. Evidence, strongest first: an
+/// image named after Keycloak (not a tool around it, not the WildFly distribution); for custom
+/// images, mostly real Keycloak options among its `KC_*` variables (other applications in
+/// the same file often use `KC_*` names of their own); without a usable image, a service or
+/// container named after Keycloak that sets Keycloak variables or options.
 fn keycloak_container_unit(
     label: String,
     name: &str,
@@ -602,18 +607,42 @@ fn keycloak_container_unit(
     set: EnvSet,
 ) -> Option<Unit> {
     let image = image.and_then(|n| n.as_str().map(|s| (s.to_string(), n.range)));
-    let has_kc_vars = set
+    let kc_vars: Vec<&EnvEntry> = set
         .entries
         .iter()
-        .any(|e| !e.source.is_command_line() && e.name.starts_with("KC_"));
-    let accept = match &image {
-        Some((image, _)) => {
-            if is_wildfly_image(image) {
+        .filter(|e| !e.source.is_command_line() && e.name.starts_with("KC_"))
+        .collect();
+    let known = kc_vars
+        .iter()
+        .filter(|e| {
+            LAUNCHER_VARIABLES.contains(&e.name.as_str())
+                || option_of(e).is_some_and(|o| catalog().lookup(&o).is_some())
+        })
+        .count();
+    let runs_custom_keycloak = known >= 2 && known * 2 >= kc_vars.len();
+    let named = name.to_ascii_lowercase().contains("keycloak");
+    // `KEYCLOAK_USER`, `DB_VENDOR` and friends alone are the WildFly distribution's.
+    let sets_quarkus_things = set.entries.iter().any(|e| {
+        e.source.is_command_line()
+            || e.name.starts_with("KC_")
+            || matches!(
+                e.name.as_str(),
+                "KEYCLOAK_ADMIN" | "KEYCLOAK_ADMIN_PASSWORD"
+            )
+    });
+    // An image that is only a variable (`${KEYCLOAK_IMAGE}`) names nothing.
+    let usable_image = image
+        .as_ref()
+        .map(|(text, _)| resolve_defaults(text))
+        .filter(|resolved| !resolved.contains('$') && !resolved.trim().is_empty());
+    let accept = match &usable_image {
+        Some(resolved) => {
+            if is_wildfly_image(resolved) {
                 return None;
             }
-            has_kc_vars || names_keycloak_server(image)
+            names_keycloak_server(resolved) || runs_custom_keycloak || (named && known >= 1)
         }
-        None => has_kc_vars || name.to_ascii_lowercase().contains("keycloak"),
+        None => runs_custom_keycloak || (named && sets_quarkus_things),
     };
     if !accept {
         return None;

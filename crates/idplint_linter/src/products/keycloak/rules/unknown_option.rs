@@ -7,8 +7,8 @@ use super::{env_set, target};
 use crate::products::keycloak::catalog::{Availability, OptionKind, catalog};
 use crate::products::keycloak::values::{LAUNCHER_VARIABLES, option_of};
 use crate::rule::{Rule, RuleContext, RuleMeta};
-use crate::unit::{EnvEntry, EnvSource, UnitKind, keycloak_env_name};
-use idplint_diagnostics::{Applicability, Diagnostic, Fix, Severity, Tag};
+use crate::unit::{EnvEntry, EnvSource, UnitKind};
+use idplint_diagnostics::{Applicability, Diagnostic, Edit, Fix, Severity, Tag, TextRange};
 use std::sync::Arc;
 
 pub const ID: &str = "keycloak/unknown-option";
@@ -56,6 +56,10 @@ impl Rule for UnknownOption {
             {
                 continue;
             }
+            if entry.source.is_conf_file() && entry.name.starts_with(';') {
+                out.push(self.semicolon_comment(entry));
+                continue;
+            }
             let Some(option) = option_of(entry) else {
                 continue;
             };
@@ -91,6 +95,24 @@ enum Finding {
 }
 
 impl UnknownOption {
+    /// `; note` in keycloak.conf: properties files have no `;` comments, so the line is a key
+    /// nobody reads. Turning it into a `#` comment keeps exactly that behaviour.
+    fn semicolon_comment(&self, entry: &EnvEntry) -> Diagnostic {
+        let at = entry.name_range.start;
+        let fix = Fix::new(
+            "Start the comment with `#`",
+            Applicability::Safe,
+            vec![Edit::replace(TextRange::new(at, at + 1), "#")],
+        );
+        Diagnostic::new(
+            self.meta.id.clone(),
+            self.meta.severity,
+            "This line is not a comment: keycloak.conf comments start with `#`, so Keycloak reads it as an unknown key and ignores it",
+            TextRange::new(at, entry.item_range.end.max(at + 1)),
+        )
+        .with_fix(fix)
+    }
+
     fn report(
         &self,
         entry: &EnvEntry,
@@ -166,12 +188,7 @@ impl UnknownOption {
 /// The closest known name in the entry's own spelling.
 fn suggest(entry: &EnvEntry, option: &str, version: Option<&str>) -> Option<String> {
     let version = version.and_then(crate::version::ProductVersion::parse);
-    let catalog = catalog();
-    match entry.source {
-        EnvSource::CommandLine => catalog
-            .suggest(option, version.as_ref(), true, str::to_string)
-            .map(|o| format!("--{o}")),
-        EnvSource::ConfFile => catalog.suggest(option, version.as_ref(), false, str::to_string),
-        _ => catalog.suggest(&entry.name, version.as_ref(), false, keycloak_env_name),
-    }
+    let cli = entry.source == EnvSource::CommandLine;
+    let found = catalog().suggest(option, version.as_ref(), cli)?;
+    Some(entry.spell_option(&found))
 }
