@@ -321,7 +321,8 @@ fn range_lines(source: &Source<'_>, range: TextRange) -> Vec<usize> {
     let index = source.positions.index();
     let len = u32::try_from(source.text().len()).unwrap_or(u32::MAX);
     let start = index.line_of(range.start.min(len));
-    let mut end = index.line_of(range.end.min(len));
+    // `max` guards against a malformed range (end before start) from a buggy rule.
+    let mut end = index.line_of(range.end.min(len)).max(start);
     if end > start && index.line_start(end) == range.end {
         end -= 1;
     }
@@ -596,6 +597,58 @@ mod tests {
         assert!(!output.contains('\x07'), "{output}");
         assert!(output.lines().all(|l| l.chars().count() < 300), "{output}");
         insta::assert_snapshot!(output);
+    }
+
+    #[test]
+    fn malformed_ranges_never_panic() {
+        let text = "a: é\r\nb: 2";
+        let ranges = [
+            TextRange { start: 9, end: 2 },
+            TextRange::new(4, 5),
+            TextRange::new(100, 200),
+            TextRange::new(0, 100),
+            TextRange::empty(u32::MAX),
+        ];
+        let report = idplint_linter::FileReport {
+            diagnostics: ranges
+                .iter()
+                .map(|r| {
+                    Diagnostic::new("kratos/x", idplint_diagnostics::Severity::Error, "m", *r)
+                        .with_label(*r, "label")
+                        .with_fix(idplint_diagnostics::Fix::safe(
+                            "f",
+                            vec![idplint_diagnostics::Edit::replace(*r, "x")],
+                        ))
+                })
+                .collect(),
+            secrets: vec![TextRange { start: 3, end: 1 }, TextRange::new(4, 5)],
+            recognised: true,
+            ..Default::default()
+        };
+        let files = [FileResult {
+            path: "a.yml",
+            text,
+            report: &report,
+        }];
+        let rules = crate::RuleIndex::default();
+        for format in [
+            crate::OutputFormat::Text,
+            crate::OutputFormat::Json,
+            crate::OutputFormat::Sarif,
+            crate::OutputFormat::Github,
+        ] {
+            let mut out = Vec::new();
+            crate::render(
+                format,
+                &mut out,
+                &files,
+                &rules,
+                &TextOptions::default(),
+                "0",
+            )
+            .unwrap();
+            assert!(!out.is_empty());
+        }
     }
 
     #[test]
