@@ -81,7 +81,7 @@ pub struct CommonArgs {
     #[arg(long)]
     pub exit_zero: bool,
     /// The lowest severity that makes the exit code 1.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    #[arg(long, value_enum, default_value_t = FailOn::Warning, value_name = "SEVERITY")]
     pub fail_on: FailOn,
     /// When to colour the text output (`NO_COLOR`, `CLICOLOR_FORCE` and `FORCE_COLOR` are honoured in `auto`).
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]

@@ -732,3 +732,33 @@ fn no_files_is_a_warning_not_an_error() {
         stderr(&output)
     );
 }
+
+/// The seed Kratos upgrade (v0.10 → v1.3) on the CRLF copy of the fixture: the written file
+/// is the expected fixed output with CRLF line ends, comments included.
+#[test]
+fn fix_kratos_fixture_keeps_crlf_and_comments() {
+    let fixtures =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/kratos/seed-000-upgrade");
+    let original = std::fs::read_to_string(fixtures.join("crlf/kratos.yml")).unwrap();
+    let expected = std::fs::read_to_string(fixtures.join("kratos.yml.fixed"))
+        .unwrap()
+        .replace("\r\n", "\n")
+        .replace('\n', "\r\n");
+    let dir = temp();
+    write(dir.path(), "kratos.yml", &original);
+    let args = ["fix", "--unsafe-fixes", "--target", "kratos=v1.3.1"];
+    let output = run(dir.path(), &args);
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    let fixed = String::from_utf8(read(dir.path(), "kratos.yml")).unwrap();
+    assert_eq!(fixed, expected);
+    assert!(
+        !fixed.replace("\r\n", "").contains('\n'),
+        "only CRLF line ends"
+    );
+    for comment in original.lines().filter(|l| l.trim_start().starts_with('#')) {
+        assert!(fixed.contains(comment), "comment lost: {comment}");
+    }
+    // Idempotent: nothing left to do.
+    let output = run(dir.path(), &[&args[..], &["--check"]].concat());
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+}
