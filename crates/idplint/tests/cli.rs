@@ -19,6 +19,9 @@ fn command(dir: &Path, args: &[&str]) -> Command {
     command
         .args(args)
         .current_dir(dir)
+        // Keep the developer's global git excludes (often listing `.env`) out of the tests.
+        .env("HOME", dir)
+        .env_remove("XDG_CONFIG_HOME")
         .env_remove("CLICOLOR_FORCE")
         .env_remove("FORCE_COLOR")
         .env_remove("NO_COLOR");
