@@ -73,6 +73,7 @@ fn seed_002_task_definition() {
             (54, "keycloak/bootstrap-admin-renamed"),
             (58, "keycloak/hostname-v1-option-removed"),
             (74, "keycloak/hostname-v1-option-removed"),
+            (83, "keycloak/deprecated-option-value"),
             (86, "keycloak/db-url-with-parts"),
         ],
     );
@@ -127,6 +128,7 @@ fn seed_002_other_formats_report_the_same_hazards() {
             (26, "keycloak/unknown-option"),
             (27, "keycloak/hostname-v1-option-removed"),
             (28, "keycloak/hostname-v1-option-removed"),
+            (31, "keycloak/deprecated-option-value"),
         ],
     );
     // The CRLF twin reports the same rows.
@@ -162,6 +164,7 @@ fn seed_002_other_formats_report_the_same_hazards() {
             (11, "keycloak/unknown-option"),
             (12, "keycloak/hostname-v1-option-removed"),
             (13, "keycloak/hostname-v1-option-removed"),
+            (16, "keycloak/deprecated-option-value"),
         ],
     );
     assert!(
@@ -255,6 +258,7 @@ fn unsafe_fixes_match_the_expected_files_and_are_idempotent() {
         "keycloak/bootstrap-admin-renamed",
         "keycloak/hostname-v1-option-removed",
         "keycloak/command-in-one-element",
+        "keycloak/deprecated-option-value",
     ];
     for path in [
         "seed-002-ecs/task-definition.json",

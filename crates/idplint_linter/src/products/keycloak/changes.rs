@@ -9,7 +9,7 @@
 //! - `env-renamed`: plain environment variables replaced by others with the same meaning;
 //!   the fix renames the variable and never touches its value.
 
-use super::values::{is_secret, option_of, sets_option};
+use super::values::{is_secret, looks_bitnami, option_of, sets_option};
 use crate::data::version_field;
 use crate::rule::{Rule, RuleContext, RuleMeta};
 use crate::unit::{EnvEntry, EnvSet, UnitContent, UnitKind, ValueKind};
@@ -361,6 +361,10 @@ impl Rule for EnvRenamed {
             if self.skip_images.iter().any(|s| image.contains(s.as_str())) {
                 return;
             }
+        }
+        // Bitnami-style variables without the image name in the file: same entrypoint.
+        if self.skip_images.iter().any(|s| s.contains("bitnami")) && looks_bitnami(set) {
+            return;
         }
         // Renaming is meaning-preserving only once the running version reads the new names.
         let applicability = match &self.safe_from {

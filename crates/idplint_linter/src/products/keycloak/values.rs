@@ -133,6 +133,43 @@ pub fn db_url_has_password(url: &str) -> bool {
         .is_some_and(|(userinfo, _)| userinfo.contains(':'))
 }
 
+/// Variables only Bitnami's Keycloak image reads; their presence marks a Bitnami-style
+/// configuration even when the image name is not in the file (`image: keycloak` replaced by
+/// kustomize, or an env file).
+const BITNAMI_VARIABLES: &[&str] = &[
+    "KEYCLOAK_ADMIN_USER",
+    "KEYCLOAK_DATABASE_HOST",
+    "KEYCLOAK_DATABASE_NAME",
+    "KEYCLOAK_DATABASE_USER",
+    "KEYCLOAK_DATABASE_PASSWORD",
+    "KEYCLOAK_DATABASE_VENDOR",
+    "KEYCLOAK_MANAGEMENT_USER",
+    "KEYCLOAK_MANAGEMENT_PASSWORD",
+    "KEYCLOAK_PROXY",
+    "KEYCLOAK_PROXY_HEADERS",
+    "KEYCLOAK_CACHE_TYPE",
+    "KEYCLOAK_CACHE_STACK",
+    "KEYCLOAK_EXTRA_ARGS",
+    "KEYCLOAK_PRODUCTION",
+    "KEYCLOAK_CREATE_ADMIN_USER",
+    "KEYCLOAK_HTTP_PORT",
+    "KEYCLOAK_ENABLE_HTTPS",
+    "KEYCLOAK_ENABLE_STATISTICS",
+    "KEYCLOAK_ENABLE_HEALTH_ENDPOINTS",
+];
+
+/// Whether the set belongs to Bitnami's image, whose entrypoint translates its own
+/// `KEYCLOAK_*` variables (including `KEYCLOAK_ADMIN*`) into Keycloak options.
+pub fn looks_bitnami(set: &EnvSet) -> bool {
+    set.image
+        .as_ref()
+        .is_some_and(|(image, _)| image.to_ascii_lowercase().contains("bitnami/"))
+        || set
+            .entries
+            .iter()
+            .any(|e| BITNAMI_VARIABLES.contains(&e.name.as_str()))
+}
+
 /// How a source is described in messages ("the ECS `environment` list").
 pub fn describe_source(source: EnvSource) -> &'static str {
     match source {

@@ -3,8 +3,12 @@
 
 mod command_in_one_element;
 mod db_url_with_parts;
+mod deprecated_option;
+mod deprecated_option_value;
+mod invalid_option_value;
 mod literal_secret;
 mod unknown_option;
+mod wildfly_variable;
 
 use crate::rule::{NativeRuleFactory, RuleContext};
 use crate::unit::{EnvSet, UnitContent};
@@ -16,6 +20,13 @@ pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
         (db_url_with_parts::ID, db_url_with_parts::factory),
         (literal_secret::ID, literal_secret::factory),
         (command_in_one_element::ID, command_in_one_element::factory),
+        (deprecated_option::ID, deprecated_option::factory),
+        (
+            deprecated_option_value::ID,
+            deprecated_option_value::factory,
+        ),
+        (invalid_option_value::ID, invalid_option_value::factory),
+        (wildfly_variable::ID, wildfly_variable::factory),
     ]
 }
 
