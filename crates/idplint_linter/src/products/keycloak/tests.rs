@@ -391,3 +391,26 @@ fn hostile_input_does_not_panic() {
         check_invariants(path, text, &found);
     }
 }
+
+#[test]
+fn cloudformation_yaml_and_command_line_secrets() {
+    let text = "Resources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: keycloak\n          Image: quay.io/keycloak/keycloak:26.1.0\n          Command: [\"start\", \"--db-password=change-me\"]\n          Environment:\n            - Name: KC_DB\n              Value: postgres\n            - Name: KC_DB_URL\n              Value: !Sub \"jdbc:postgresql://${DbHost}/keycloak\"\n";
+    let units = units("template.yaml", text);
+    assert_eq!(units.len(), 1);
+    assert_eq!(
+        units[0]
+            .detected_version
+            .as_ref()
+            .unwrap()
+            .version
+            .to_string(),
+        "26.1.0"
+    );
+    let set = env(&units[0]);
+    assert_eq!(entry(set, "KC_DB").source, EnvSource::EcsEnvironment);
+    assert_eq!(entry(set, "KC_DB_URL").value_kind, ValueKind::Reference);
+    let password = entry(set, "--db-password");
+    assert_eq!(slice(text, password.value_range.unwrap()), "change-me");
+    assert_eq!(units[0].secrets, vec![password.value_range.unwrap()]);
+    check_invariants("template.yaml", text, &units);
+}

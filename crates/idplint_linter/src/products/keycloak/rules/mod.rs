@@ -5,6 +5,7 @@ mod command_in_one_element;
 mod db_url_with_parts;
 mod deprecated_option;
 mod deprecated_option_value;
+mod hostname_url_required;
 mod invalid_option_value;
 mod literal_secret;
 mod unknown_option;
@@ -25,6 +26,7 @@ pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
             deprecated_option_value::ID,
             deprecated_option_value::factory,
         ),
+        (hostname_url_required::ID, hostname_url_required::factory),
         (invalid_option_value::ID, invalid_option_value::factory),
         (wildfly_variable::ID, wildfly_variable::factory),
     ]
