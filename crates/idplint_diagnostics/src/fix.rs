@@ -126,6 +126,7 @@ pub fn apply_edits(text: &str, edits: &[Edit]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]
@@ -142,6 +143,9 @@ mod tests {
             Edit::delete(TextRange::new(2, 4)),
         ];
         assert_eq!(apply_edits(text, &overlapping), None);
-        assert_eq!(apply_edits("é", &[Edit::delete(TextRange::new(0, 1))]), None);
+        assert_eq!(
+            apply_edits("é", &[Edit::delete(TextRange::new(0, 1))]),
+            None
+        );
     }
 }

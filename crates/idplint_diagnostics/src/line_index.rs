@@ -46,11 +46,7 @@ impl LineIndex {
     /// Byte range of 0-based `line` without its line ending.
     pub fn line_range(&self, line: usize, text: &str) -> TextRange {
         let start = self.line_starts.get(line).copied().unwrap_or(self.len);
-        let mut end = self
-            .line_starts
-            .get(line + 1)
-            .copied()
-            .unwrap_or(self.len);
+        let mut end = self.line_starts.get(line + 1).copied().unwrap_or(self.len);
         let bytes = text.as_bytes();
         while end > start && matches!(bytes.get(end as usize - 1), Some(b'\n' | b'\r')) {
             end -= 1;
@@ -61,11 +57,7 @@ impl LineIndex {
     /// Byte range of 0-based `line` including its line ending.
     pub fn full_line_range(&self, line: usize) -> TextRange {
         let start = self.line_starts.get(line).copied().unwrap_or(self.len);
-        let end = self
-            .line_starts
-            .get(line + 1)
-            .copied()
-            .unwrap_or(self.len);
+        let end = self.line_starts.get(line + 1).copied().unwrap_or(self.len);
         TextRange::new(start, end)
     }
 
@@ -141,6 +133,7 @@ impl LineIndex {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]
