@@ -1,184 +1,208 @@
 //! The kinds of Kratos config change a rule file can describe, and how each is checked and
 //! fixed. A `change:` in `rules/kratos/*.yaml` names one kind with `kind:`.
+//!
+//! | kind | what changed | fires when |
+//! |---|---|---|
+//! | `removed-key` | a key was deprecated, is ignored, or was removed | target ≥ that release |
+//! | `renamed-key` | a key (or several keys of one parent) renamed in place | target ≥ release |
+//! | `moved-key` | a key moved under another parent | target ≥ release |
+//! | `replaced-key` | a key replaced by another whose values are mapped (or wrapped in a list) | target ≥ release |
+//! | `value-renamed` | an enum value renamed | target ≥ release |
+//! | `value-removed` | values (or value shapes) no longer accepted | target ≥ release |
+//! | `number-with-unit` | an integer became a string with a unit (`131072` → `131072KB`) | target ≥ release |
+//! | `file-path-to-uri` | a bare file path became a `file://` URI | target ≥ release |
+//! | `schema-url-to-schemas` | `identity.default_schema_url` became `identity.schemas[]` | target ≥ release |
+//! | `smtp-scheme` | the TLS meaning of `smtp://` / `smtps://` changed (v0.7, v0.8) | the upgrade crosses it |
+//! | `default-changed` | a default changed; offer to pin the old one | the upgrade crosses it |
+//! | `decoupled-default` | a key that used to follow other keys got its own default | the upgrade crosses it |
+//! | `notice` | a behaviour change with nothing to rewrite | the upgrade crosses it (or target window) |
+//!
+//! Every kind also takes these common fields:
+//! - `each`: a path (with `[]`, `*`, `**`, `a|b`, see `paths`) the rule runs on, once per match;
+//!   the kind's own paths and the conditions are relative to it. Default: the config root.
+//! - `when` (one condition or a list, all must hold), `when_any` (one must hold), `unless`
+//!   (none may hold): see `conditions`.
+//! - `until`: the rule only applies while the target is below this version.
+//! - `note`: a sentence appended to every message.
+//!
+//! Fix applicability follows the project policy: a rule's `fix:` is the best it can offer; a
+//! `safe` fix is downgraded to `unsafe` when the rewritten form does not work on the *current*
+//! version yet (the kind knows from which release it does), or when the edit would drop a
+//! comment. Every fix is applied to the unit's text and re-parsed before it is offered.
 
-use super::paths::{existing_prefix, for_each_entry};
+mod conditions;
+mod defaults;
+mod edits;
+mod keys;
+mod notices;
+mod values;
+
+use super::paths::{display, for_each_match};
 use crate::data::version_field;
 use crate::rule::{Rule, RuleContext, RuleMeta};
 use crate::unit::{TreeUnit, UnitContent, UnitKind};
-use crate::version::ProductVersion;
-use idplint_diagnostics::{Applicability, Diagnostic, Edit, Fix, Severity, Tag};
-use idplint_syntax::{Entry, Node, NodeKind};
+use crate::version::{ProductVersion, Versions};
+use conditions::Condition;
+use idplint_diagnostics::{Applicability, Diagnostic, Edit, Fix, Severity, TextRange};
+use idplint_syntax::Node;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
-#[derive(Debug, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
-enum ChangeSpec {
-    /// A key that no longer exists (optionally deprecated first).
-    RemovedKey {
-        path: Vec<String>,
-        #[serde(default)]
-        deprecated_in: Option<String>,
-        #[serde(default)]
-        removed_in: Option<String>,
-        /// What took its place, for the message (not a mechanical rename).
-        #[serde(default)]
-        replacement: Option<Vec<String>>,
-        /// Whether the fix deletes the key (`delete`) or there is no fix (`none`).
-        #[serde(default = "default_delete")]
-        fix: String,
-    },
-    /// A key renamed in place (same parent).
-    RenamedKey {
-        from: Vec<String>,
-        to: Vec<String>,
-        renamed_in: Option<String>,
-    },
-    /// A default that changed: configs relying on it are offered a pin of the old value.
-    DefaultChanged {
-        path: Vec<String>,
-        changed_in: Option<String>,
-        old_default: serde_json::Value,
-        new_default: serde_json::Value,
-        /// Only when this key holds this value (e.g. the flow is enabled).
-        #[serde(default)]
-        when: Option<Condition>,
-        /// Keys that must be pinned together with this one (only written when absent).
-        #[serde(default)]
-        pin_also: Vec<Pin>,
-    },
+/// What one kind does on one scope node.
+trait Change: Send + Sync {
+    fn check(&self, cx: &Cx<'_>, out: &mut Vec<Diagnostic>);
+    /// Whether this change ever offers an edit (so the rule must declare `fix:`).
+    fn fixes(&self) -> bool;
 }
 
-fn default_delete() -> String {
-    "delete".to_string()
-}
-
-#[derive(Debug, Deserialize)]
+/// Fields every kind accepts (see the module docs).
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Condition {
-    path: Vec<String>,
-    equals: serde_json::Value,
+struct Common {
+    #[serde(default)]
+    each: Vec<String>,
+    #[serde(default)]
+    when: Option<OneOrMany>,
+    #[serde(default)]
+    when_any: Vec<Condition>,
+    #[serde(default)]
+    unless: Vec<Condition>,
+    #[serde(default)]
+    until: Option<String>,
+    #[serde(default)]
+    note: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Pin {
-    path: Vec<String>,
-    value: serde_json::Value,
+#[serde(untagged)]
+enum OneOrMany {
+    One(Condition),
+    Many(Vec<Condition>),
 }
+
+const COMMON_FIELDS: [&str; 6] = ["each", "when", "when_any", "unless", "until", "note"];
 
 pub fn compile(meta: Arc<RuleMeta>, change: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    let spec: ChangeSpec =
-        serde_json::from_value(change.clone()).map_err(|e| format!("change: {e}"))?;
-    let release = meta.release.clone();
-    let release = release.as_deref();
-    let check_path = |path: &[String], what: &str| -> Result<(), String> {
-        if path.is_empty() || path.iter().any(|p| p.is_empty()) {
-            return Err(format!("change: `{what}` must be a non-empty list of keys"));
-        }
-        Ok(())
+    let serde_json::Value::Object(fields) = change else {
+        return Err("change: must be a mapping with a `kind:`".into());
     };
-    let kind = match spec {
-        ChangeSpec::RemovedKey {
-            path,
-            deprecated_in,
-            removed_in,
-            replacement,
-            fix,
-        } => {
-            check_path(&path, "path")?;
-            let deprecated_in = version_field(deprecated_in.as_deref(), None, "deprecated_in")?;
-            let removed_in = match (&removed_in, &deprecated_in) {
-                (None, Some(_)) => None,
-                _ => version_field(removed_in.as_deref(), release, "removed_in")?,
-            };
-            if deprecated_in.is_none() && removed_in.is_none() {
-                return Err(
-                    "change: give `removed_in` or `deprecated_in` (or a file `release`)".into(),
-                );
-            }
-            let delete = match fix.as_str() {
-                "delete" => true,
-                "none" => false,
-                other => return Err(format!("change: `fix: {other}` must be `delete` or `none`")),
-            };
-            Kind::RemovedKey {
-                path,
-                deprecated_in,
-                removed_in,
-                replacement,
-                delete,
-            }
+    let mut own = fields.clone();
+    let kind = own
+        .remove("kind")
+        .and_then(|k| k.as_str().map(str::to_string))
+        .ok_or("change: give `kind:`")?;
+    let mut common = serde_json::Map::new();
+    for field in COMMON_FIELDS {
+        if let Some(value) = own.remove(field) {
+            common.insert(field.to_string(), value);
         }
-        ChangeSpec::RenamedKey {
-            from,
-            to,
-            renamed_in,
-        } => {
-            check_path(&from, "from")?;
-            check_path(&to, "to")?;
-            if from.len() != to.len() || from[..from.len() - 1] != to[..to.len() - 1] {
-                return Err("change: `renamed-key` renames in place: `from` and `to` must share their parent path".into());
-            }
-            let renamed_in = version_field(renamed_in.as_deref(), release, "renamed_in")?
-                .ok_or("change: give `renamed_in` (or a file `release`)")?;
-            Kind::RenamedKey {
-                from,
-                to,
-                renamed_in,
-            }
-        }
-        ChangeSpec::DefaultChanged {
-            path,
-            changed_in,
-            old_default,
-            new_default,
-            when,
-            pin_also,
-        } => {
-            check_path(&path, "path")?;
-            let changed_in = version_field(changed_in.as_deref(), release, "changed_in")?
-                .ok_or("change: give `changed_in` (or a file `release`)")?;
-            Kind::DefaultChanged {
-                path,
-                changed_in,
-                old_default,
-                new_default,
-                when,
-                pin_also,
-            }
-        }
+    }
+    let common: Common = serde_json::from_value(serde_json::Value::Object(common))
+        .map_err(|e| format!("change: {e}"))?;
+    let release = meta.release.as_deref();
+    let own = serde_json::Value::Object(own);
+    let change: Box<dyn Change> = match kind.as_str() {
+        "removed-key" => keys::removed_key(parse(own)?, release)?,
+        "renamed-key" => keys::renamed_key(parse(own)?, release)?,
+        "moved-key" => keys::moved_key(parse(own)?, release)?,
+        "replaced-key" => keys::replaced_key(parse(own)?, release)?,
+        "value-renamed" => values::value_renamed(parse(own)?, release)?,
+        "value-removed" => values::value_removed(parse(own)?, release)?,
+        "number-with-unit" => values::number_with_unit(parse(own)?, release)?,
+        "file-path-to-uri" => values::file_path_to_uri(parse(own)?, release)?,
+        "schema-url-to-schemas" => values::schema_url_to_schemas(parse(own)?, release)?,
+        "smtp-scheme" => values::smtp_scheme(parse(own)?)?,
+        "default-changed" => defaults::default_changed(parse(own)?, release)?,
+        "decoupled-default" => defaults::decoupled_default(parse(own)?, release)?,
+        "notice" => notices::notice(parse(own)?, release)?,
+        other => return Err(format!("change: unknown kind `{other}`")),
     };
-    Ok(Box::new(KratosChangeRule { meta, kind }))
+    match (change.fixes(), meta.fix) {
+        (true, None) => {
+            return Err("the change can fix; declare the best applicability with `fix:`".into());
+        }
+        (false, Some(_)) => {
+            return Err("`fix:` is declared but this change never offers an edit".into());
+        }
+        _ => {}
+    }
+    let until = version_field(common.until.as_deref(), None, "until")?;
+    let when = match common.when {
+        None => Vec::new(),
+        Some(OneOrMany::One(c)) => vec![c],
+        Some(OneOrMany::Many(list)) => list,
+    };
+    for condition in when.iter().chain(&common.when_any).chain(&common.unless) {
+        condition.validate()?;
+    }
+    check_path(&common.each, "each", true)?;
+    Ok(Box::new(KratosChangeRule {
+        meta,
+        each: common.each,
+        when,
+        when_any: common.when_any,
+        unless: common.unless,
+        until,
+        note: common.note,
+        change,
+    }))
 }
 
-#[derive(Debug)]
-enum Kind {
-    RemovedKey {
-        path: Vec<String>,
-        deprecated_in: Option<ProductVersion>,
-        removed_in: Option<ProductVersion>,
-        replacement: Option<Vec<String>>,
-        delete: bool,
-    },
-    RenamedKey {
-        from: Vec<String>,
-        to: Vec<String>,
-        renamed_in: ProductVersion,
-    },
-    DefaultChanged {
-        path: Vec<String>,
-        changed_in: ProductVersion,
-        old_default: serde_json::Value,
-        new_default: serde_json::Value,
-        when: Option<Condition>,
-        pin_also: Vec<Pin>,
-    },
+fn parse<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, String> {
+    serde_json::from_value(value).map_err(|e| format!("change: {e}"))
+}
+
+/// A path must be non-empty keys (unless `may_be_empty`), patterns only where allowed.
+fn check_path(path: &[String], what: &str, may_be_empty: bool) -> Result<(), String> {
+    if (!may_be_empty && path.is_empty()) || path.iter().any(|p| p.is_empty()) {
+        return Err(format!("change: `{what}` must be a non-empty list of keys"));
+    }
+    Ok(())
+}
+
+/// The same, and no patterns at all (paths that are created by a fix).
+fn check_plain_path(path: &[String], what: &str) -> Result<(), String> {
+    check_path(path, what, false)?;
+    if path.iter().any(|p| super::paths::is_pattern(p)) {
+        return Err(format!(
+            "change: `{what}` is written by the fix and must be plain keys"
+        ));
+    }
+    Ok(())
+}
+
+/// The version a kind keys on: its own field, or the file's `release:`.
+fn release_field(
+    value: Option<&str>,
+    release: Option<&str>,
+    what: &str,
+) -> Result<ProductVersion, String> {
+    version_field(value, release, what)?
+        .ok_or_else(|| format!("change: give `{what}` (or a file `release`)"))
+}
+
+fn refs(path: &[String]) -> Vec<&str> {
+    path.iter().map(String::as_str).collect()
 }
 
 struct KratosChangeRule {
     meta: Arc<RuleMeta>,
-    kind: Kind,
+    each: Vec<String>,
+    when: Vec<Condition>,
+    when_any: Vec<Condition>,
+    unless: Vec<Condition>,
+    until: Option<ProductVersion>,
+    note: Option<String>,
+    change: Box<dyn Change>,
+}
+
+/// One place a rule runs: the root or one match of `each`. Items of a list also know their
+/// list and index, for kinds that delete the whole item.
+#[derive(Clone, Copy)]
+struct Scope<'a> {
+    node: &'a Node,
+    item: Option<(&'a Node, usize)>,
 }
 
 impl Rule for KratosChangeRule {
@@ -197,305 +221,141 @@ impl Rule for KratosChangeRule {
         let Some(root) = tree.root() else {
             return;
         };
-        match &self.kind {
-            Kind::RemovedKey {
-                path,
-                deprecated_in,
-                removed_in,
-                replacement,
-                delete,
-            } => {
-                let removed = removed_in
-                    .as_ref()
-                    .is_some_and(|v| ctx.versions.target_at_least(v));
-                let deprecated = deprecated_in
-                    .as_ref()
-                    .is_some_and(|v| ctx.versions.target_at_least(v));
-                if !removed && !deprecated {
-                    return;
-                }
-                let dotted = path.join(".");
-                let path: Vec<&str> = path.iter().map(String::as_str).collect();
-                for_each_entry(root, &path, &mut |entry| {
-                    let (severity, verb, at) = if removed {
-                        (Severity::Error, "was removed", removed_in.as_ref())
-                    } else {
-                        (Severity::Warning, "is deprecated", deprecated_in.as_ref())
-                    };
-                    let at = at.map(|v| format!(" in Kratos {v}")).unwrap_or_default();
-                    let mut message = format!("`{dotted}` {verb}{at}");
-                    if removed {
-                        message.push_str(" and is rejected by the target version");
-                    }
-                    if let Some(replacement) = replacement {
-                        message
-                            .push_str(&format!("; its successor is `{}`", replacement.join(".")));
-                    }
-                    let mut diagnostic =
-                        Diagnostic::new(self.meta.id.clone(), severity, message, entry.key.range)
-                            .with_tag(if removed {
-                                Tag::Unnecessary
-                            } else {
-                                Tag::Deprecated
-                            })
-                            .with_help(self.meta.summary.clone());
-                    if *delete {
-                        let applicability = self.meta.fix.unwrap_or(Applicability::Unsafe);
-                        diagnostic = diagnostic.with_fix(Fix::new(
-                            format!("Remove `{dotted}`"),
-                            applicability,
-                            vec![remove_entry(tree, entry)],
-                        ));
-                    }
-                    out.push(diagnostic);
-                });
-            }
-            Kind::RenamedKey {
-                from,
-                to,
-                renamed_in,
-            } => {
-                if !ctx.versions.target_at_least(renamed_in) {
-                    return;
-                }
-                let from_path: Vec<&str> = from.iter().map(String::as_str).collect();
-                let new_key = to.last().map(String::as_str).unwrap_or("");
-                for_each_entry(root, &from_path, &mut |entry| {
-                    // The new name only works once the running version knows it.
-                    let applicability = if ctx.versions.current_at_least(renamed_in) {
-                        Applicability::Safe
-                    } else {
-                        Applicability::Unsafe
-                    };
-                    let fix = idplint_syntax::yaml::edit::rename_key(&tree.text, entry, new_key)
-                        .filter(|_| is_yaml(tree))
-                        .map(|edit| {
-                            Fix::new(
-                                format!("Rename to `{}`", to.join(".")),
-                                applicability,
-                                vec![edit],
-                            )
+        if root.as_mapping().is_none() {
+            return;
+        }
+        if let Some(until) = &self.until
+            && ctx.versions.target_at_least(until)
+        {
+            return;
+        }
+        let mut scopes = Vec::new();
+        match self.each.split_last() {
+            None => scopes.push(Scope {
+                node: root,
+                item: None,
+            }),
+            Some((last, parents)) if last == "[]" => {
+                for_each_match(root, &refs(parents), &mut |list| {
+                    for (index, item) in list.as_sequence().unwrap_or(&[]).iter().enumerate() {
+                        scopes.push(Scope {
+                            node: item,
+                            item: Some((list, index)),
                         });
-                    out.push(
-                        ctx.diagnostic(
-                            entry.key.range,
-                            format!(
-                                "`{}` was renamed to `{}` in Kratos {renamed_in}",
-                                from.join("."),
-                                to.join(".")
-                            ),
-                        )
-                        .with_tag(Tag::Deprecated)
-                        .with_fix_opt(fix),
-                    );
+                    }
                 });
             }
-            Kind::DefaultChanged {
-                path,
-                changed_in,
-                old_default,
-                new_default,
-                when,
-                pin_also,
-            } => {
-                if !ctx.versions.crosses(changed_in) {
-                    return;
-                }
-                let path_refs: Vec<&str> = path.iter().map(String::as_str).collect();
-                if root.get_path(&path_refs).is_some() {
-                    return;
-                }
-                let anchor = match when {
-                    Some(condition) => {
-                        let condition_path: Vec<&str> =
-                            condition.path.iter().map(String::as_str).collect();
-                        let Some(entry) = root.get_entry_path(&condition_path) else {
-                            return;
-                        };
-                        if !value_equals(&entry.value, &condition.equals) {
-                            return;
-                        }
-                        entry
-                    }
-                    None => {
-                        let prefix = existing_prefix(root, &path_refs);
-                        let Some(entry) = prefix.last().copied() else {
-                            return;
-                        };
-                        entry
-                    }
-                };
-                // Point at the mapping the pin goes into (`recovery:`), where a reader looks.
-                let parent_path = &path_refs[..path_refs.len() - 1];
-                let location = root
-                    .get_entry_path(parent_path)
-                    .map_or(anchor.key.range, |e| e.key.range);
-                let dotted = path.join(".");
-                let mut edits = Vec::new();
-                if let Some(edit) = insert_path(tree, root, &path_refs, old_default) {
-                    edits.push(edit);
-                }
-                let mut pinned = vec![format!("`{dotted}: {}`", scalar_text(old_default))];
-                for pin in pin_also {
-                    let pin_path: Vec<&str> = pin.path.iter().map(String::as_str).collect();
-                    if root.get_path(&pin_path).is_some() {
-                        continue;
-                    }
-                    if let Some(edit) = insert_path(tree, root, &pin_path, &pin.value) {
-                        pinned.push(format!(
-                            "`{}: {}`",
-                            pin.path.join("."),
-                            scalar_text(&pin.value)
-                        ));
-                        edits.push(edit);
-                    }
-                }
-                // Two pins landing in the same place cannot go in one fix; the second is
-                // picked up on the fix loop's next pass.
-                edits.sort();
-                edits.dedup_by(|a, b| a.range.overlaps(b.range));
-                let fix = (!edits.is_empty()).then(|| {
-                    Fix::new(
-                        format!("Pin the old behaviour: {}", pinned.join(", ")),
-                        self.meta.fix.unwrap_or(Applicability::Unsafe),
-                        edits,
-                    )
-                });
-                out.push(
-                    ctx.diagnostic(
-                        location,
-                        format!(
-                            "Kratos {changed_in} changed the default of `{dotted}` from `{}` to `{}`; this config relies on the default",
-                            scalar_text(old_default),
-                            scalar_text(new_default)
-                        ),
-                    )
-                    .with_help(format!(
-                        "Pin {} to keep today's behaviour, or switch deliberately to `{}`",
-                        pinned.join(" and "),
-                        scalar_text(new_default)
-                    ))
-                    .with_fix_opt(fix),
-                );
+            Some(_) => for_each_match(root, &refs(&self.each), &mut |node| {
+                scopes.push(Scope { node, item: None });
+            }),
+        }
+        for scope in scopes {
+            let holds = self.when.iter().all(|c| c.holds(scope.node))
+                && (self.when_any.is_empty() || self.when_any.iter().any(|c| c.holds(scope.node)))
+                && !self.unless.iter().any(|c| c.holds(scope.node));
+            if !holds {
+                continue;
             }
+            let cx = Cx {
+                versions: ctx.versions,
+                tree,
+                root,
+                meta: &self.meta,
+                scope,
+                each: &self.each,
+                note: self.note.as_deref(),
+                conditional: !self.when.is_empty() || !self.when_any.is_empty(),
+            };
+            self.change.check(&cx, out);
         }
     }
 }
 
-fn is_yaml(tree: &TreeUnit) -> bool {
-    // JSON text starts with `{` (after whitespace/BOM); YAML edits must not be used on it.
-    !tree
-        .text
-        .trim_start_matches('\u{feff}')
-        .trim_start()
-        .starts_with('{')
+/// From which version a rewritten form works, for the safe/unsafe decision.
+#[derive(Clone, Copy)]
+enum Works<'a> {
+    /// On every version (the edit changes nothing Kratos reads before the change).
+    Always,
+    /// From this release on.
+    From(&'a ProductVersion),
+    /// The edit changes behaviour on the current version whatever it is.
+    Never,
 }
 
-fn value_equals(node: &Node, expected: &serde_json::Value) -> bool {
-    match expected {
-        serde_json::Value::Bool(b) => node.as_bool() == Some(*b),
-        serde_json::Value::String(s) => node.as_str() == Some(s.as_str()),
-        serde_json::Value::Number(n) => node.as_str() == Some(n.to_string().as_str()),
-        _ => false,
-    }
+/// What a kind sees while checking one scope.
+struct Cx<'a> {
+    versions: &'a Versions,
+    tree: &'a TreeUnit,
+    /// The unit's root (for kinds that look outside their scope).
+    root: &'a Node,
+    meta: &'a RuleMeta,
+    scope: Scope<'a>,
+    each: &'a [String],
+    note: Option<&'a str>,
+    /// Whether `when`/`when_any` selected this scope (a default change then fires even where
+    /// none of its parents exist yet).
+    conditional: bool,
 }
 
-/// A value as written in YAML (and, for strings and booleans, JSON without quotes).
-fn scalar_text(value: &serde_json::Value) -> String {
-    match value {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
+impl Cx<'_> {
+    /// A path below the scope as people read it.
+    fn display<S: AsRef<str>>(&self, rel: &[S]) -> String {
+        let mut full: Vec<&str> = self.each.iter().map(String::as_str).collect();
+        full.extend(rel.iter().map(AsRef::as_ref));
+        display(&full)
     }
-}
 
-fn remove_entry(tree: &TreeUnit, entry: &Entry) -> Edit {
-    if is_yaml(tree) {
-        idplint_syntax::yaml::edit::remove_entry(&tree.text, &tree.doc, entry)
-    } else {
-        remove_json_member(tree, entry)
+    /// A diagnostic with the rule's note appended and its summary as help.
+    fn diagnostic(&self, range: TextRange, severity: Severity, message: String) -> Diagnostic {
+        let message = match self.note {
+            Some(note) => format!("{message}. {note}"),
+            None => message,
+        };
+        Diagnostic::new(self.meta.id.clone(), severity, message, range)
+            .with_help(self.meta.summary.clone())
     }
-}
 
-fn remove_json_member(tree: &TreeUnit, entry: &Entry) -> Edit {
-    // Find the object holding this entry to let the JSON helper handle commas.
-    let mut found: Option<(&Node, usize)> = None;
-    if let Some(root) = tree.root() {
-        root.walk(&mut |node| {
-            if let NodeKind::Mapping(entries) = &node.kind
-                && let Some(i) = entries.iter().position(|e| e.range == entry.range)
-            {
-                found = Some((node, i));
-            }
-        });
-    }
-    match found {
-        Some((object, index)) => {
-            idplint_syntax::json::edit::remove_member(&tree.text, object, index)
+    /// A fix with the policy's applicability, or `None` when the rule declares no fix, there
+    /// is nothing to edit, or the edited text would not parse.
+    fn fix(&self, message: String, works: Works<'_>, edits: Vec<Edit>) -> Option<Fix> {
+        let best = self.meta.fix?;
+        if edits.is_empty() {
+            return None;
         }
-        None => Edit::delete(entry.range),
-    }
-}
-
-/// An edit that creates `path` with `value`, nesting under the deepest existing mapping.
-fn insert_path(
-    tree: &TreeUnit,
-    root: &Node,
-    path: &[&str],
-    value: &serde_json::Value,
-) -> Option<Edit> {
-    let prefix = existing_prefix(root, path);
-    let rest = &path[prefix.len()..];
-    if rest.is_empty() {
-        return None;
-    }
-    if !is_yaml(tree) {
-        return insert_json_path(tree, root, &prefix, rest, value);
-    }
-    let value_text = scalar_text(value);
-    match prefix.last() {
-        None => {
-            idplint_syntax::yaml::edit::insert_entry(&tree.text, &tree.doc, root, rest, &value_text)
+        let works_now = match works {
+            Works::Always => true,
+            Works::From(version) => self.versions.current_at_least(version),
+            Works::Never => false,
+        };
+        let mut applicability = match best {
+            Applicability::DisplayOnly => Applicability::DisplayOnly,
+            Applicability::Safe if works_now => Applicability::Safe,
+            _ => Applicability::Unsafe,
+        };
+        if !edits::still_parses(self.tree, &edits) {
+            return None;
         }
-        Some(entry) => match &entry.value.kind {
-            NodeKind::Mapping(_) => idplint_syntax::yaml::edit::insert_entry(
-                &tree.text,
-                &tree.doc,
-                &entry.value,
-                rest,
-                &value_text,
-            ),
-            _ if entry.value.is_null() => idplint_syntax::yaml::edit::insert_under_key(
-                &tree.text,
-                &tree.doc,
-                entry,
-                rest,
-                &value_text,
-            ),
-            _ => None,
-        },
+        if applicability == Applicability::Safe && edits::loses_comments(self.tree, &edits) {
+            applicability = Applicability::Unsafe;
+        }
+        Some(Fix::new(message, applicability, edits))
+    }
+
+    /// Where to point at the scope itself: its first key, or the node.
+    fn scope_anchor(&self) -> TextRange {
+        anchor_of(self.scope.node)
     }
 }
 
-fn insert_json_path(
-    tree: &TreeUnit,
-    root: &Node,
-    prefix: &[&Entry],
-    rest: &[&str],
-    value: &serde_json::Value,
-) -> Option<Edit> {
-    let object = match prefix.last() {
-        None => root,
-        Some(entry) => &entry.value,
-    };
-    object.as_mapping()?;
-    // Nest the rest of the path as JSON objects.
-    let mut json = value.to_string();
-    for key in rest[1..].iter().rev() {
-        json = format!(
-            "{{{}: {json}}}",
-            serde_json::Value::String((*key).to_string())
-        );
+/// The first key of a mapping (where a reader looks), or the node itself.
+fn anchor_of(node: &Node) -> TextRange {
+    match node.as_mapping().and_then(<[_]>::first) {
+        Some(entry) => entry.key.range,
+        None => node.range,
     }
-    let newline = tree.doc.style.newline.as_str();
-    idplint_syntax::json::edit::insert_member(&tree.text, object, rest[0], &json, newline)
+}
+
+/// The lower of two severities (deprecations never exceed a warning).
+fn at_most(severity: Severity, cap: Severity) -> Severity {
+    severity.min(cap)
 }

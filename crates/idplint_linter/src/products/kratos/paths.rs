@@ -1,7 +1,24 @@
-//! Key paths into a Kratos config: `["selfservice", "flows", "recovery", "use"]`, where `[]`
-//! matches every item of a list and `*` every key of a mapping.
+//! Key paths into a Kratos config: `["selfservice", "flows", "recovery", "use"]`.
+//!
+//! A segment is one of:
+//! - a plain key (`recovery`);
+//! - alternatives separated by `|` (`recovery|verification`, `methods|strategies`): any of them;
+//! - `*`: every key of a mapping;
+//! - `[]`: every item of a list;
+//! - `**`: zero or more mapping levels, for keys that sit at several depths (hook lists live
+//!   at `flows.<flow>.after.hooks` and at `flows.<flow>.after.<method>.hooks`).
 
 use idplint_syntax::{Entry, Node};
+
+/// Whether a mapping key matches a key segment (`a`, `a|b` or `*`).
+pub fn key_matches(segment: &str, key: &str) -> bool {
+    segment == "*" || segment == key || segment.split('|').any(|alternative| alternative == key)
+}
+
+/// Whether a segment is anything but a plain key.
+pub fn is_pattern(segment: &str) -> bool {
+    matches!(segment, "*" | "[]" | "**") || segment.contains('|')
+}
 
 /// Visit every node matching `path` below `root`.
 pub fn for_each_match<'a>(root: &'a Node, path: &[&str], visit: &mut dyn FnMut(&'a Node)) {
@@ -15,9 +32,19 @@ pub fn for_each_match<'a>(root: &'a Node, path: &[&str], visit: &mut dyn FnMut(&
                 for_each_match(item, rest, visit);
             }
         }
-        "*" => {
+        "**" => {
+            // Zero levels here, then one more level for every key below (recursion ends at
+            // scalars; the tree is finite and aliases are resolved copies, not cycles).
+            for_each_match(root, rest, visit);
             for entry in root.as_mapping().unwrap_or(&[]) {
-                for_each_match(&entry.value, rest, visit);
+                for_each_match(&entry.value, path, visit);
+            }
+        }
+        segment if is_pattern(segment) => {
+            for entry in root.as_mapping().unwrap_or(&[]) {
+                if key_matches(segment, entry.key_str()) {
+                    for_each_match(&entry.value, rest, visit);
+                }
             }
         }
         key => {
@@ -28,7 +55,8 @@ pub fn for_each_match<'a>(root: &'a Node, path: &[&str], visit: &mut dyn FnMut(&
     }
 }
 
-/// Visit every entry whose key is the last element of `path` (the parents may use `[]`/`*`).
+/// Visit every entry whose key matches the last element of `path` (the parents may use any
+/// pattern; the last element may be a key, alternatives or `*`).
 pub fn for_each_entry<'a>(root: &'a Node, path: &[&str], visit: &mut dyn FnMut(&'a Entry)) {
     let Some((last, parents)) = path.split_last() else {
         return;
@@ -36,7 +64,7 @@ pub fn for_each_entry<'a>(root: &'a Node, path: &[&str], visit: &mut dyn FnMut(&
     for_each_match(root, parents, &mut |parent| {
         if let Some(entries) = parent.as_mapping() {
             for entry in entries {
-                if entry.key_str() == *last {
+                if key_matches(last, entry.key_str()) {
                     visit(entry);
                 }
             }
@@ -58,4 +86,64 @@ pub fn existing_prefix<'a>(root: &'a Node, path: &[&str]) -> Vec<&'a Entry> {
         }
     }
     entries
+}
+
+/// A path as people read it: `selfservice.flows.*.hooks[].hook`.
+pub fn display<S: AsRef<str>>(path: &[S]) -> String {
+    let mut out = String::new();
+    for segment in path {
+        let segment = segment.as_ref();
+        if segment == "[]" {
+            out.push_str("[]");
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('.');
+        }
+        if segment.contains('|') {
+            out.push('(');
+            out.push_str(segment);
+            out.push(')');
+        } else {
+            out.push_str(segment);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn parse(text: &str) -> idplint_syntax::Document {
+        idplint_syntax::yaml::parse(text, &idplint_syntax::Limits::default()).unwrap()
+    }
+
+    fn matches(text: &str, path: &[&str]) -> Vec<String> {
+        let doc = parse(text);
+        let mut found = Vec::new();
+        for_each_match(doc.root().unwrap(), path, &mut |node| {
+            found.push(node.as_str().unwrap_or("<collection>").to_string());
+        });
+        found
+    }
+
+    #[test]
+    fn alternatives_wildcards_and_any_depth() {
+        let text = "flows:\n  login:\n    after:\n      hooks:\n        - hook: a\n      password:\n        hooks:\n          - hook: b\n  recovery:\n    use: link\n  verification:\n    use: code\n";
+        assert_eq!(
+            matches(text, &["flows", "recovery|verification", "use"]),
+            ["link", "code"]
+        );
+        assert_eq!(matches(text, &["flows", "*", "use"]), ["link", "code"]);
+        assert_eq!(
+            matches(
+                text,
+                &["flows", "login", "after", "**", "hooks", "[]", "hook"]
+            ),
+            ["a", "b"]
+        );
+        assert_eq!(display(&["a", "b|c", "[]", "d"]), "a.(b|c)[].d");
+    }
 }
