@@ -174,12 +174,14 @@ fn version_unknown_diagnostic(product: Product, unit: &Unit, file: &ParsedFile<'
         Product::Keycloak => "Keycloak",
         Product::KeycloakWildfly => "Keycloak (WildFly)",
         Product::Serverless => "Serverless Framework",
+        Product::Idplint => "idplint",
     };
     let example = match product {
         Product::Kratos => "kratos=v1.3.1",
         Product::Keycloak => "keycloak=26.4",
         Product::KeycloakWildfly => "keycloak-wildfly=16.1.1",
         Product::Serverless => "serverless=4",
+        Product::Idplint => "",
     };
     let at = unit_anchor(unit);
     Diagnostic::new(

@@ -12,6 +12,9 @@ pub enum Product {
     Keycloak,
     KeycloakWildfly,
     Serverless,
+    /// idplint's own rules (parse errors, suppressions, version notes); not a product users
+    /// target, so it is not in [`Product::ALL`].
+    Idplint,
 }
 
 impl Product {
@@ -28,6 +31,7 @@ impl Product {
             Product::Keycloak => "keycloak",
             Product::KeycloakWildfly => "keycloak-wildfly",
             Product::Serverless => "serverless",
+            Product::Idplint => "idplint",
         }
     }
 
@@ -120,6 +124,10 @@ impl ProductVersion {
 
     pub fn minor(&self) -> u64 {
         self.version.minor
+    }
+
+    pub fn patch(&self) -> u64 {
+        self.version.patch
     }
 
     /// Whether this is a pre-release (`-alpha.1`, `-rc1`).
