@@ -327,3 +327,32 @@ fn safe_fixes_alone_leave_unsafe_rewrites_alone() {
         Some(&2)
     );
 }
+
+#[test]
+fn truncated_files_never_panic() {
+    let registry = registry().unwrap();
+    let options = target("26.4.0");
+    for path in [
+        "seed-002-ecs/task-definition.json",
+        "seed-002-ecs/docker-compose.yml",
+        "seed-002-ecs/docker-compose.crlf.yml",
+        "seed-002-ecs/keycloak.env",
+        "seed-002-ecs/keycloak.conf",
+        "kubernetes/keycloak.yaml",
+    ] {
+        let (full, text) = fixture(path);
+        for end in (0..text.len()).step_by(5).filter(|&i| text.is_char_boundary(i)) {
+            let cut = &text[..end];
+            let report = lint(registry, &full, cut, &options);
+            // Every fix offered on a partial file still applies cleanly.
+            for diagnostic in &report.diagnostics {
+                if let Some(fix) = &diagnostic.fix {
+                    assert!(
+                        idplint_diagnostics::apply_edits(cut, &fix.edits).is_some(),
+                        "{path} cut at {end}: {diagnostic:?}"
+                    );
+                }
+            }
+        }
+    }
+}

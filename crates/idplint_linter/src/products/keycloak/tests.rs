@@ -414,3 +414,24 @@ fn cloudformation_yaml_and_command_line_secrets() {
     assert_eq!(units[0].secrets, vec![password.value_range.unwrap()]);
     check_invariants("template.yaml", text, &units);
 }
+
+#[test]
+fn options_left_to_dedicated_rules_are_covered_by_them() {
+    use super::rules::COVERED_BY_OTHER_RULES;
+    let mut covered = std::collections::BTreeSet::new();
+    for (path, text) in crate::registry::RULE_FILES {
+        if !path.starts_with("keycloak/") || !path.ends_with(".yaml") {
+            continue;
+        }
+        let loaded = crate::data::load_rule_file(path, text, |_| ".env").unwrap();
+        for rule in loaded {
+            let Some(change) = rule.change else { continue };
+            if change["kind"] == "option-removed" {
+                covered.extend(change["options"].as_object().unwrap().keys().cloned());
+            }
+        }
+    }
+    for option in COVERED_BY_OTHER_RULES {
+        assert!(covered.contains(*option), "`{option}` is skipped by unknown-option but no option-removed rule reports it");
+    }
+}

@@ -11,6 +11,8 @@ mod literal_secret;
 mod unknown_option;
 mod wildfly_variable;
 
+pub use unknown_option::COVERED_BY_OTHER_RULES;
+
 use crate::rule::{NativeRuleFactory, RuleContext};
 use crate::unit::{EnvSet, UnitContent};
 use crate::version::ProductVersion;
