@@ -341,7 +341,10 @@ fn truncated_files_never_panic() {
         "kubernetes/keycloak.yaml",
     ] {
         let (full, text) = fixture(path);
-        for end in (0..text.len()).step_by(5).filter(|&i| text.is_char_boundary(i)) {
+        for end in (0..text.len())
+            .step_by(5)
+            .filter(|&i| text.is_char_boundary(i))
+        {
             let cut = &text[..end];
             let report = lint(registry, &full, cut, &options);
             // Every fix offered on a partial file still applies cleanly.

@@ -432,6 +432,9 @@ fn options_left_to_dedicated_rules_are_covered_by_them() {
         }
     }
     for option in COVERED_BY_OTHER_RULES {
-        assert!(covered.contains(*option), "`{option}` is skipped by unknown-option but no option-removed rule reports it");
+        assert!(
+            covered.contains(*option),
+            "`{option}` is skipped by unknown-option but no option-removed rule reports it"
+        );
     }
 }
