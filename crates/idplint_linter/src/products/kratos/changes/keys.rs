@@ -40,6 +40,9 @@ pub struct RemovedSpec {
     /// Replaces the built-in message; `{key}` and `{version}` are filled in.
     #[serde(default)]
     message: Option<String>,
+    /// Leave keys with an empty value alone (the schema only rejects non-empty ones).
+    #[serde(default)]
+    skip_empty: bool,
 }
 
 fn delete() -> String {
@@ -60,6 +63,7 @@ struct RemovedKey {
     rejected: bool,
     inert: bool,
     message: Option<String>,
+    skip_empty: bool,
 }
 
 pub fn removed_key(spec: RemovedSpec, release: Option<&str>) -> Result<Box<dyn Change>, String> {
@@ -92,6 +96,7 @@ pub fn removed_key(spec: RemovedSpec, release: Option<&str>) -> Result<Box<dyn C
         rejected: spec.rejected,
         inert: spec.inert,
         message: spec.message,
+        skip_empty: spec.skip_empty,
     }))
 }
 
@@ -121,6 +126,9 @@ impl Change for RemovedKey {
         };
         let parents = &self.path[..self.path.len() - 1];
         for_each_entry(cx.scope.node, &refs(&self.path), &mut |entry| {
+            if self.skip_empty && (entry.value.is_null() || entry.value.as_str() == Some("")) {
+                return;
+            }
             let mut rel: Vec<&str> = refs(parents);
             rel.push(entry.key_str());
             let key = cx.display(&rel);

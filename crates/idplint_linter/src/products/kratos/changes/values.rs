@@ -700,8 +700,13 @@ impl Change for SmtpScheme {
                         // `smtps://…?legacy_ssl=true` was implicit TLS on 0.7: on 0.8 that is
                         // plain `smtps://`.
                         let (s, e) = uri.delete_param(uri.param("legacy_ssl").unwrap_or((0, 0)));
+                        // Only once the config runs on 0.8: during the upgrade from 0.7 the
+                        // bare `smtps://` left behind would read as 0.7's STARTTLS and be
+                        // rewritten to `smtp://` on the fix loop's next pass.
                         let edit = match (at(s), at(e)) {
-                            (Some(s), Some(e)) => Some(Edit::delete(TextRange::new(s, e))),
+                            (Some(s), Some(e)) if v.current_at_least(&self.v08) => {
+                                Some(Edit::delete(TextRange::new(s, e)))
+                            }
                             _ => None,
                         };
                         let mut message = format!(
@@ -710,6 +715,8 @@ impl Change for SmtpScheme {
                         );
                         if !uri.flag("legacy_ssl") && uri.secure {
                             message.push_str("; `smtps://` now means implicit TLS, so STARTTLS servers need `smtp://`");
+                        } else if !v.current_at_least(&self.v08) {
+                            message.push_str("; the URI keeps meaning implicit TLS, remove the parameter once v0.8 runs");
                         }
                         Some((
                             message,
