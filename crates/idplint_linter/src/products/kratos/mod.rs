@@ -2,6 +2,7 @@
 //! one) and inside Kubernetes ConfigMaps; the version-keyed changes of
 //! `rules/kratos/*.yaml` are interpreted by `changes`.
 
+pub mod catalog;
 mod changes;
 mod extract;
 mod paths;
