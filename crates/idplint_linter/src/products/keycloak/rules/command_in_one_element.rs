@@ -5,6 +5,7 @@
 
 use super::{env_set, target};
 use crate::products::keycloak::argv::{COMMANDS, is_block_element, runs_shell};
+use crate::products::keycloak::catalog::catalog;
 use crate::products::keycloak::text::{line_prefix, scalar_style_of};
 use crate::rule::{Rule, RuleContext, RuleMeta};
 use crate::unit::UnitKind;
@@ -87,11 +88,18 @@ impl Rule for CommandInOneElement {
     }
 }
 
-/// Words of a command line are not secrets, but keep a runaway line short in messages.
+/// Show a word of the command line, with the value of a credential option masked
+/// (`--db-password=****`).
 fn truncate(word: &str) -> String {
-    if word.contains('=') && word.to_ascii_lowercase().contains("password") {
-        let name = word.split('=').next().unwrap_or(word);
-        return format!("{name}={}", idplint_diagnostics::REDACTED);
+    if let Some((name, _)) = word.split_once('=') {
+        let option = name.trim_start_matches('-');
+        let secret = catalog().lookup(option).is_some_and(|d| d.secret)
+            || ["password", "secret", "credential", "token"]
+                .iter()
+                .any(|w| option.to_ascii_lowercase().contains(w));
+        if secret {
+            return format!("{name}={}", idplint_diagnostics::REDACTED);
+        }
     }
     word.to_string()
 }
@@ -130,4 +138,20 @@ fn plain_ok(word: &str) -> bool {
         && !word.contains(": ")
         && !word.contains(" #")
         && !word.ends_with(':')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::truncate;
+
+    #[test]
+    fn credentials_are_masked() {
+        assert_eq!(truncate("--db-password=hunter2"), "--db-password=****");
+        assert_eq!(
+            truncate("--spi-x-client-secret=abc"),
+            "--spi-x-client-secret=****"
+        );
+        assert_eq!(truncate("--http-port=8080"), "--http-port=8080");
+        assert_eq!(truncate("start"), "start");
+    }
 }
