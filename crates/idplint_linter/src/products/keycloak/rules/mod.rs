@@ -11,6 +11,7 @@ mod literal_secret;
 mod unknown_option;
 mod wildfly_variable;
 
+#[cfg(test)]
 pub use unknown_option::COVERED_BY_OTHER_RULES;
 
 use crate::rule::{NativeRuleFactory, RuleContext};
