@@ -1,7 +1,7 @@
 //! Changes to keys: removed (or deprecated, or ignored), renamed in place, moved to another
 //! parent, and replaced by a key whose values are mapped.
 
-use super::super::paths::for_each_entry;
+use super::super::paths::{for_each_entry, key_matches};
 use super::edits::{self, ValueText};
 use super::{Change, Cx, Works, at_most, check_path, check_plain_path, refs, release_field};
 use crate::data::version_field;
@@ -276,13 +276,15 @@ impl Change for RenamedKey {
         let parent = refs(&self.parent);
         super::super::paths::for_each_match(cx.scope.node, &parent, &mut |mapping| {
             for entry in mapping.as_mapping().unwrap_or(&[]) {
-                let Some((old, new, to)) =
-                    self.keys.iter().find(|(old, _, _)| old == entry.key_str())
+                let Some((_, new, to)) = self
+                    .keys
+                    .iter()
+                    .find(|(old, _, _)| key_matches(old, entry.key_str()))
                 else {
                     continue;
                 };
                 let mut rel = parent.clone();
-                rel.push(old);
+                rel.push(entry.key_str());
                 let from = cx.display(&rel);
                 let clash = mapping.get(new).is_some();
                 let fix = if clash {
