@@ -143,8 +143,7 @@ impl UnknownOption {
                 message
             }
             Finding::CliOnly => format!(
-                "`{name}` is not an option: `--{option}` exists only as a command-line flag, so {}",
-                "Keycloak ignores the variable"
+                "`{name}` is not an option: `--{option}` exists only as a command-line flag, so Keycloak ignores it here"
             ),
             Finding::NotYet(since) => format!(
                 "`{name}` does not exist before Keycloak {since} ({on} is the target): {effect}"
