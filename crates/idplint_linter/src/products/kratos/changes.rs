@@ -37,7 +37,7 @@ mod keys;
 mod notices;
 mod values;
 
-use super::paths::{display, for_each_match};
+use super::paths::{display, for_each_match_path};
 use crate::data::version_field;
 use crate::rule::{Rule, RuleContext, RuleMeta};
 use crate::unit::{TreeUnit, UnitContent, UnitKind};
@@ -229,27 +229,35 @@ impl Rule for KratosChangeRule {
         {
             return;
         }
-        let mut scopes = Vec::new();
+        let mut scopes: Vec<(Scope<'_>, Vec<String>)> = Vec::new();
         match self.each.split_last() {
-            None => scopes.push(Scope {
-                node: root,
-                item: None,
-            }),
+            None => scopes.push((
+                Scope {
+                    node: root,
+                    item: None,
+                },
+                Vec::new(),
+            )),
             Some((last, parents)) if last == "[]" => {
-                for_each_match(root, &refs(parents), &mut |list| {
+                for_each_match_path(root, &refs(parents), &mut |list, at| {
                     for (index, item) in list.as_sequence().unwrap_or(&[]).iter().enumerate() {
-                        scopes.push(Scope {
-                            node: item,
-                            item: Some((list, index)),
-                        });
+                        let mut path = at.to_vec();
+                        path.push(format!("[{index}]"));
+                        scopes.push((
+                            Scope {
+                                node: item,
+                                item: Some((list, index)),
+                            },
+                            path,
+                        ));
                     }
                 });
             }
-            Some(_) => for_each_match(root, &refs(&self.each), &mut |node| {
-                scopes.push(Scope { node, item: None });
+            Some(_) => for_each_match_path(root, &refs(&self.each), &mut |node, at| {
+                scopes.push((Scope { node, item: None }, at.to_vec()));
             }),
         }
-        for scope in scopes {
+        for (scope, scope_path) in scopes {
             let holds = self.when.iter().all(|c| c.holds(scope.node))
                 && (self.when_any.is_empty() || self.when_any.iter().any(|c| c.holds(scope.node)))
                 && !self.unless.iter().any(|c| c.holds(scope.node));
@@ -262,7 +270,8 @@ impl Rule for KratosChangeRule {
                 root,
                 meta: &self.meta,
                 scope,
-                each: &self.each,
+                scope_path,
+                anchor: self.when.first().and_then(|c| c.first_entry(scope.node)),
                 note: self.note.as_deref(),
                 conditional: !self.when.is_empty() || !self.when_any.is_empty(),
             };
@@ -290,7 +299,10 @@ struct Cx<'a> {
     root: &'a Node,
     meta: &'a RuleMeta,
     scope: Scope<'a>,
-    each: &'a [String],
+    /// Where the scope is, concretely (`selfservice.methods.oidc.config.providers[0]`).
+    scope_path: Vec<String>,
+    /// The key the first `when` condition matched, a good place to point at.
+    anchor: Option<TextRange>,
     note: Option<&'a str>,
     /// Whether `when`/`when_any` selected this scope (a default change then fires even where
     /// none of its parents exist yet).
@@ -300,7 +312,7 @@ struct Cx<'a> {
 impl Cx<'_> {
     /// A path below the scope as people read it.
     fn display<S: AsRef<str>>(&self, rel: &[S]) -> String {
-        let mut full: Vec<&str> = self.each.iter().map(String::as_str).collect();
+        let mut full: Vec<&str> = self.scope_path.iter().map(String::as_str).collect();
         full.extend(rel.iter().map(AsRef::as_ref));
         display(&full)
     }
@@ -341,16 +353,20 @@ impl Cx<'_> {
         Some(Fix::new(message, applicability, edits))
     }
 
-    /// Where to point at the scope itself: its first key, or the node.
+    /// Where to point at the scope itself: what its condition matched, its first key, or
+    /// the node.
     fn scope_anchor(&self) -> TextRange {
-        anchor_of(self.scope.node)
+        self.anchor.unwrap_or_else(|| anchor_of(self.scope.node))
     }
 }
 
 /// The first key of a mapping (where a reader looks), or the node itself.
 fn anchor_of(node: &Node) -> TextRange {
-    match node.as_mapping().and_then(<[_]>::first) {
-        Some(entry) => entry.key.range,
+    if let Some(entry) = node.as_mapping().and_then(<[_]>::first) {
+        return entry.key.range;
+    }
+    match node.as_sequence().and_then(<[_]>::first) {
+        Some(item) => anchor_of(item),
         None => node.range,
     }
 }

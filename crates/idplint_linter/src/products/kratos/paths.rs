@@ -55,6 +55,81 @@ pub fn for_each_match<'a>(root: &'a Node, path: &[&str], visit: &mut dyn FnMut(&
     }
 }
 
+/// Like [`for_each_match`], with the concrete path of each match (keys, and `[i]` for list
+/// items), for messages that name the place instead of the pattern.
+pub fn for_each_match_path<'a>(
+    root: &'a Node,
+    path: &[&str],
+    visit: &mut dyn FnMut(&'a Node, &[String]),
+) {
+    let mut at = Vec::new();
+    walk_path(root, path, &mut at, visit);
+}
+
+fn walk_path<'a>(
+    node: &'a Node,
+    path: &[&str],
+    at: &mut Vec<String>,
+    visit: &mut dyn FnMut(&'a Node, &[String]),
+) {
+    let Some((first, rest)) = path.split_first() else {
+        visit(node, at);
+        return;
+    };
+    match *first {
+        "[]" => {
+            for (i, item) in node.as_sequence().unwrap_or(&[]).iter().enumerate() {
+                at.push(format!("[{i}]"));
+                walk_path(item, rest, at, visit);
+                at.pop();
+            }
+        }
+        "**" => {
+            walk_path(node, rest, at, visit);
+            for entry in node.as_mapping().unwrap_or(&[]) {
+                at.push(entry.key_str().to_string());
+                walk_path(&entry.value, path, at, visit);
+                at.pop();
+            }
+        }
+        segment => {
+            for entry in node.as_mapping().unwrap_or(&[]) {
+                // A plain key matches its last occurrence only, as `Node::get` does.
+                let hit = if is_pattern(segment) {
+                    key_matches(segment, entry.key_str())
+                } else {
+                    node.get(segment).is_some_and(|e| std::ptr::eq(e, entry))
+                };
+                if hit {
+                    at.push(entry.key_str().to_string());
+                    walk_path(&entry.value, rest, at, visit);
+                    at.pop();
+                }
+            }
+        }
+    }
+}
+
+/// Like [`for_each_entry`], with the concrete path of each entry (its own key included).
+pub fn for_each_entry_path<'a>(
+    root: &'a Node,
+    path: &[&str],
+    visit: &mut dyn FnMut(&'a Entry, &[String]),
+) {
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
+    for_each_match_path(root, parents, &mut |parent, at| {
+        for entry in parent.as_mapping().unwrap_or(&[]) {
+            if key_matches(last, entry.key_str()) {
+                let mut full = at.to_vec();
+                full.push(entry.key_str().to_string());
+                visit(entry, &full);
+            }
+        }
+    });
+}
+
 /// Visit every entry whose key matches the last element of `path` (the parents may use any
 /// pattern; the last element may be a key, alternatives or `*`).
 pub fn for_each_entry<'a>(root: &'a Node, path: &[&str], visit: &mut dyn FnMut(&'a Entry)) {
@@ -93,8 +168,8 @@ pub fn display<S: AsRef<str>>(path: &[S]) -> String {
     let mut out = String::new();
     for segment in path {
         let segment = segment.as_ref();
-        if segment == "[]" {
-            out.push_str("[]");
+        if segment.starts_with('[') && segment.ends_with(']') {
+            out.push_str(segment);
             continue;
         }
         if !out.is_empty() {
@@ -145,5 +220,19 @@ mod tests {
             ["a", "b"]
         );
         assert_eq!(display(&["a", "b|c", "[]", "d"]), "a.(b|c)[].d");
+        let doc = parse(text);
+        let mut paths = Vec::new();
+        for_each_entry_path(
+            doc.root().unwrap(),
+            &["flows", "*", "**", "hooks", "[]", "hook"],
+            &mut |_, at| paths.push(display(at)),
+        );
+        assert_eq!(
+            paths,
+            [
+                "flows.login.after.hooks[0].hook",
+                "flows.login.after.password.hooks[0].hook"
+            ]
+        );
     }
 }

@@ -5,7 +5,7 @@
 //!
 //! Tests: `equals` (a scalar, compared the way Go reads it), `exists`, `not_empty`,
 //! `longer_than` (a Go duration), `has_item_before_end` (a list with a matching item that is
-//! not the last one), `may_contain` (a Jsonnet body that may mention one of these strings:
+//! not the last one, or that is followed by an item matching `followed_by`), `may_contain` (a Jsonnet body that may mention one of these strings:
 //! inline `base64://` bodies are decoded and searched, anything else may contain them).
 
 use super::super::paths::for_each_match;
@@ -37,6 +37,9 @@ pub struct Condition {
 struct ItemTest {
     path: Vec<String>,
     equals: serde_json::Value,
+    /// Only count the item when a later item's `path` equals this.
+    #[serde(default)]
+    followed_by: Option<serde_json::Value>,
 }
 
 impl Condition {
@@ -64,6 +67,18 @@ impl Condition {
             return Err("change: `missing_means` only goes with `equals`".into());
         }
         Ok(())
+    }
+
+    /// The key of the first entry this condition's path reaches (for pointing at it).
+    pub fn first_entry(&self, scope: &Node) -> Option<idplint_diagnostics::TextRange> {
+        let path: Vec<&str> = self.path.iter().map(String::as_str).collect();
+        let mut found = None;
+        super::super::paths::for_each_entry(scope, &path, &mut |entry| {
+            if found.is_none() {
+                found = Some(entry.key.range);
+            }
+        });
+        found
     }
 
     pub fn holds(&self, scope: &Node) -> bool {
@@ -109,11 +124,19 @@ impl Condition {
         if let Some(test) = &self.has_item_before_end {
             let path: Vec<&str> = test.path.iter().map(String::as_str).collect();
             let items = node.as_sequence().unwrap_or(&[]);
-            let before_end = items.split_last().map_or(&[][..], |(_, rest)| rest);
-            if !before_end.iter().any(|item| {
+            let is = |item: &Node, expected: &serde_json::Value| {
                 item.get_path(&path)
-                    .is_some_and(|value| value_equals(value, &test.equals))
-            }) {
+                    .is_some_and(|value| value_equals(value, expected))
+            };
+            let found = items.iter().enumerate().any(|(i, item)| {
+                let later = items.get(i + 1..).unwrap_or(&[]);
+                is(item, &test.equals)
+                    && match &test.followed_by {
+                        Some(next) => later.iter().any(|l| is(l, next)),
+                        None => !later.is_empty(),
+                    }
+            });
+            if !found {
                 return false;
             }
         }

@@ -1,7 +1,7 @@
 //! Changes to keys: removed (or deprecated, or ignored), renamed in place, moved to another
 //! parent, and replaced by a key whose values are mapped.
 
-use super::super::paths::{for_each_entry, key_matches};
+use super::super::paths::{for_each_entry_path, for_each_match_path, key_matches};
 use super::edits::{self, ValueText};
 use super::{Change, Cx, Works, at_most, check_path, check_plain_path, refs, release_field};
 use crate::data::version_field;
@@ -124,14 +124,11 @@ impl Change for RemovedKey {
         } else {
             return;
         };
-        let parents = &self.path[..self.path.len() - 1];
-        for_each_entry(cx.scope.node, &refs(&self.path), &mut |entry| {
+        for_each_entry_path(cx.scope.node, &refs(&self.path), &mut |entry, rel| {
             if self.skip_empty && (entry.value.is_null() || entry.value.as_str() == Some("")) {
                 return;
             }
-            let mut rel: Vec<&str> = refs(parents);
-            rel.push(entry.key_str());
-            let key = cx.display(&rel);
+            let key = cx.display(rel);
             let (severity, version, tag, default_message) = match state {
                 State::Removed(v) => (
                     cx.meta.severity,
@@ -274,7 +271,7 @@ impl Change for RenamedKey {
             return;
         }
         let parent = refs(&self.parent);
-        super::super::paths::for_each_match(cx.scope.node, &parent, &mut |mapping| {
+        for_each_match_path(cx.scope.node, &parent, &mut |mapping, at| {
             for entry in mapping.as_mapping().unwrap_or(&[]) {
                 let Some((_, new, to)) = self
                     .keys
@@ -283,8 +280,8 @@ impl Change for RenamedKey {
                 else {
                     continue;
                 };
-                let mut rel = parent.clone();
-                rel.push(entry.key_str());
+                let mut rel = at.to_vec();
+                rel.push(entry.key_str().to_string());
                 let from = cx.display(&rel);
                 let clash = mapping.get(new).is_some();
                 let fix = if clash {

@@ -2,7 +2,7 @@
 //! unit, bare paths that became `file://` URIs, the identity schema list, and the TLS meaning
 //! of SMTP URI schemes.
 
-use super::super::paths::{for_each_entry, for_each_match};
+use super::super::paths::{for_each_entry_path, for_each_match, for_each_match_path};
 use super::edits;
 use super::{Change, Cx, Works, at_most, check_path, refs, release_field};
 use crate::version::ProductVersion;
@@ -58,8 +58,8 @@ impl Change for ValueRenamed {
         if !cx.versions.target_at_least(&self.changed_in) {
             return;
         }
-        let key = cx.display(&self.path);
-        for_each_match(cx.scope.node, &refs(&self.path), &mut |node| {
+        for_each_match_path(cx.scope.node, &refs(&self.path), &mut |node, at| {
+            let key = cx.display(at);
             let Some(old) = node.as_str() else {
                 return;
             };
@@ -195,8 +195,8 @@ impl Change for ValueRemoved {
         if !cx.versions.target_at_least(&self.changed_in) {
             return;
         }
-        let key = cx.display(&self.path);
-        for_each_entry(cx.scope.node, &refs(&self.path), &mut |entry| {
+        for_each_entry_path(cx.scope.node, &refs(&self.path), &mut |entry, at| {
+            let key = cx.display(at);
             let node = &entry.value;
             if !self.rejects(node) {
                 return;
@@ -301,8 +301,8 @@ impl Change for NumberWithUnit {
         if !cx.versions.target_at_least(&self.changed_in) {
             return;
         }
-        let key = cx.display(&self.path);
-        for_each_match(cx.scope.node, &refs(&self.path), &mut |node| {
+        for_each_match_path(cx.scope.node, &refs(&self.path), &mut |node, at| {
+            let key = cx.display(at);
             let Some(scalar) = node.as_scalar() else {
                 return;
             };
@@ -371,8 +371,8 @@ impl Change for FilePathToUri {
         if !cx.versions.target_at_least(&self.changed_in) {
             return;
         }
-        let key = cx.display(&self.path);
-        for_each_match(cx.scope.node, &refs(&self.path), &mut |node| {
+        for_each_match_path(cx.scope.node, &refs(&self.path), &mut |node, at| {
+            let key = cx.display(at);
             let Some(value) = node.as_str() else {
                 return;
             };
