@@ -395,6 +395,11 @@ impl Catalog {
         for i in 0..self.rows.len() {
             let path = self.rows[i].path.clone();
             let Some(parent) = parent_path(&path) else {
+                // Top-level keys are the children of the root, `""`.
+                let children = self.children.entry(String::new()).or_default();
+                if !children.contains(&path) {
+                    children.push(path);
+                }
                 continue;
             };
             let parent_rows: Vec<Window> = self.rows_of(parent).map(|r| r.window).collect();
@@ -620,6 +625,7 @@ mod tests {
             ["a", "c"]
         );
         assert_eq!(catalog.valid_children("x", at("1.0")), ["y", "z", "e"]);
+        assert_eq!(catalog.valid_children("", at("1.0")), ["x"]);
         assert!(Catalog::parse("a.b string\n").is_err());
         assert!(Catalog::parse("a string\na string since=1.0\n").is_err());
     }

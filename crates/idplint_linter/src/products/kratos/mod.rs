@@ -4,6 +4,8 @@
 
 pub mod catalog;
 mod changes;
+mod claims;
+mod config_keys;
 mod extract;
 mod paths;
 
@@ -38,6 +40,8 @@ impl ProductModule for Kratos {
     }
 
     fn native_rules(&self) -> Vec<(&'static str, NativeRuleFactory)> {
-        Vec::new()
+        let mut rules = Vec::new();
+        rules.extend(config_keys::native_rules());
+        rules
     }
 }
