@@ -12,7 +12,7 @@
 use super::values::{is_secret, looks_bitnami, option_of, sets_option};
 use crate::data::version_field;
 use crate::rule::{Rule, RuleContext, RuleMeta};
-use crate::unit::{EnvEntry, EnvSet, UnitContent, UnitKind, ValueKind};
+use crate::unit::{EnvEntry, EnvSet, EnvSource, UnitContent, UnitKind, ValueKind};
 use crate::version::ProductVersion;
 use idplint_diagnostics::{Applicability, Diagnostic, Edit, Fix, Severity, Tag};
 use serde::Deserialize;
@@ -383,6 +383,13 @@ impl Rule for EnvRenamed {
                 entry.name, self.deprecated_in
             );
             let already = set.entries.iter().any(|e| &e.name == new_name);
+            // A .env file may only feed `${KEYCLOAK_ADMIN}` interpolation in a Compose file,
+            // which a rename here would break: never safe there.
+            let applicability = if entry.source == EnvSource::DotEnv {
+                Applicability::Unsafe
+            } else {
+                applicability
+            };
             let fix = if already {
                 // Both are set: the new one is what Keycloak reads, the old one is clutter.
                 Some(Fix::new(

@@ -156,8 +156,15 @@ impl UnknownOption {
                 message
             }
         };
+        // A name in a .env file that resembles no option is as likely a variable for
+        // Compose's own `${...}` interpolation as a mistake: information only.
+        let interpolation_source = entry.source == EnvSource::DotEnv
+            && matches!(finding, Finding::Unknown)
+            && suggestion.is_none();
         let severity = if cli {
             Severity::Error
+        } else if interpolation_source {
+            Severity::Info
         } else {
             self.meta.severity
         };
@@ -166,7 +173,11 @@ impl UnknownOption {
         if matches!(finding, Finding::Removed(..)) {
             diagnostic = diagnostic.with_tag(Tag::Unnecessary);
         }
-        if version.is_none() && matches!(finding, Finding::Unknown) {
+        if interpolation_source {
+            diagnostic = diagnostic.with_help(
+                "If this .env file only supplies `${...}` values to a Compose file, this is fine; if it is an `env_file` of the Keycloak service, the variable has no effect",
+            );
+        } else if version.is_none() && matches!(finding, Finding::Unknown) {
             diagnostic = diagnostic.with_help(
                 "No Keycloak version is known, so this was checked against every release; set `--target keycloak=<version>` for exact results",
             );

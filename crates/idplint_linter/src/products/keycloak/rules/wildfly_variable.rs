@@ -8,7 +8,7 @@ use super::{env_set, target};
 use crate::products::keycloak::extract::image_repository;
 use crate::products::keycloak::values::{looks_bitnami, sets_option};
 use crate::rule::{Rule, RuleContext, RuleMeta};
-use crate::unit::{EnvEntry, EnvSet, UnitKind};
+use crate::unit::{EnvEntry, EnvSet, EnvSource, UnitKind};
 use crate::version::ProductVersion;
 use idplint_diagnostics::{Applicability, Diagnostic, Edit, Fix, Tag};
 use std::sync::Arc;
@@ -164,7 +164,12 @@ impl Rule for WildflyVariable {
         let official = is_official_quarkus_image(set);
         let version = target(ctx);
         for entry in &set.entries {
-            if entry.source.is_command_line() || entry.source.is_conf_file() {
+            // A .env file says nothing about the image it is used with, and often only feeds
+            // `${...}` interpolation in a Compose file.
+            if entry.source.is_command_line()
+                || entry.source.is_conf_file()
+                || entry.source == EnvSource::DotEnv
+            {
                 continue;
             }
             let Some((_, replacement, official_only)) =
