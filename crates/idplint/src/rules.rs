@@ -3,7 +3,6 @@
 use crate::cli::{RulesArgs, RulesFormat};
 use crate::{Failure, Streams};
 use idplint_diagnostics::Applicability;
-use idplint_linter::rule::ExampleExpect;
 use idplint_linter::{Product, Registry, RuleMeta};
 use serde::Serialize;
 
@@ -114,89 +113,7 @@ pub fn explain(registry: &Registry, id: &str, streams: &mut Streams) -> Result<u
             "unknown rule `{id}`.{suggestion} Run `idplint rules` to list every rule"
         )));
     };
-    streams.out_bytes(render_explain(meta).as_bytes());
+    // The same page as docs/rules/<id>.md, so the terminal and the docs never disagree.
+    streams.out_bytes(idplint_linter::docs::render_rule(meta).as_bytes());
     Ok(0)
-}
-
-fn render_explain(meta: &RuleMeta) -> String {
-    let mut out = String::new();
-    out.push_str(&format!("# {}\n\n{}\n\n", meta.id, meta.summary.trim()));
-    out.push_str(&format!("- Severity: {}\n", meta.severity.as_str()));
-    let fix = match meta.fix {
-        Some(Applicability::Safe) => "safe (applied by `idplint fix`)",
-        Some(Applicability::Unsafe) => "unsafe (applied by `idplint fix --unsafe-fixes`)",
-        Some(Applicability::DisplayOnly) => "suggestion only (never applied automatically)",
-        None => "none",
-    };
-    out.push_str(&format!("- Fix: {fix}\n"));
-    if let Some(release) = &meta.release {
-        out.push_str(&format!("- Release: {release}\n"));
-    }
-    out.push_str(&format!("- Defined in: {}\n", meta.defined_in));
-    out.push_str(&format!("- Docs: {}\n", meta.doc_url()));
-    if !meta.docs.trim().is_empty() {
-        out.push_str(&format!("\n{}\n", meta.docs.trim()));
-    }
-    if !meta.sources.is_empty() {
-        out.push_str("\n## Sources\n\n");
-        for source in &meta.sources {
-            out.push_str(&format!("- {source}\n"));
-        }
-    }
-    if !meta.examples.is_empty() {
-        out.push_str("\n## Examples\n");
-    }
-    for example in &meta.examples {
-        let language = language_of(&example.file);
-        let mut versions = Vec::new();
-        if let Some(current) = &example.current {
-            versions.push(format!("current {current}"));
-        }
-        if let Some(target) = &example.target {
-            versions.push(format!("target {target}"));
-        }
-        let versions = if versions.is_empty() {
-            String::new()
-        } else {
-            format!(", {}", versions.join(", "))
-        };
-        let (title, fixed) = match &example.expect {
-            ExampleExpect::Fails { fixed } => ("Flagged", fixed.as_ref()),
-            ExampleExpect::Passes => ("Not flagged", None),
-        };
-        out.push_str(&format!(
-            "\n### {title} (`{}`{versions})\n\n```{language}\n{}\n```\n",
-            example.file,
-            example.text.trim_end()
-        ));
-        if let Some(fixed) = fixed {
-            let how = if example.unsafe_fixes {
-                "`idplint fix --unsafe-fixes`"
-            } else {
-                "`idplint fix`"
-            };
-            out.push_str(&format!(
-                "\nAfter {how}:\n\n```{language}\n{}\n```\n",
-                fixed.trim_end()
-            ));
-        }
-    }
-    out
-}
-
-fn language_of(file: &str) -> &'static str {
-    let lower = file.to_ascii_lowercase();
-    if lower.ends_with(".yml") || lower.ends_with(".yaml") {
-        "yaml"
-    } else if lower.ends_with(".json") {
-        "json"
-    } else if lower.ends_with(".xml") {
-        "xml"
-    } else if lower.ends_with(".conf") || lower.ends_with(".properties") {
-        "properties"
-    } else if lower.contains(".env") || lower == ".env" {
-        "sh"
-    } else {
-        "text"
-    }
 }

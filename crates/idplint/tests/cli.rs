@@ -719,8 +719,8 @@ fn rules_and_explain() {
     let output = run(dir.path(), &["explain", id]);
     assert_eq!(code(&output), 0);
     let text = stdout(&output);
-    assert!(text.starts_with(&format!("# {id}\n")), "{text}");
-    assert!(text.contains("- Severity: "), "{text}");
+    assert!(text.starts_with(&format!("# `{id}`\n")), "{text}");
+    assert!(text.contains("| Default severity |"), "{text}");
 }
 
 #[test]
@@ -736,7 +736,7 @@ fn no_files_is_a_warning_not_an_error() {
     );
 }
 
-/// The seed Kratos upgrade (v0.10 → v1.3) on the CRLF copy of the fixture: the written file
+/// The seed Kratos upgrade (v0.10.1 → v0.11.1) on the CRLF copy of the fixture: the written file
 /// is the expected fixed output with CRLF line ends, comments included.
 #[test]
 fn fix_kratos_fixture_keeps_crlf_and_comments() {
@@ -749,7 +749,7 @@ fn fix_kratos_fixture_keeps_crlf_and_comments() {
         .replace('\n', "\r\n");
     let dir = temp();
     write(dir.path(), "kratos.yml", &original);
-    let args = ["fix", "--unsafe-fixes", "--target", "kratos=v1.3.1"];
+    let args = ["fix", "--unsafe-fixes", "--target", "kratos=v0.11.1"];
     let output = run(dir.path(), &args);
     assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
     let fixed = String::from_utf8(read(dir.path(), "kratos.yml")).unwrap();
