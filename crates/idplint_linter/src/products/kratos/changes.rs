@@ -77,7 +77,7 @@ struct Common {
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
 enum OneOrMany {
-    One(Condition),
+    One(Box<Condition>),
     Many(Vec<Condition>),
 }
 
@@ -130,7 +130,7 @@ pub fn compile(meta: Arc<RuleMeta>, change: &serde_json::Value) -> Result<Box<dy
     let until = version_field(common.until.as_deref(), None, "until")?;
     let when = match common.when {
         None => Vec::new(),
-        Some(OneOrMany::One(c)) => vec![c],
+        Some(OneOrMany::One(c)) => vec![*c],
         Some(OneOrMany::Many(list)) => list,
     };
     for condition in when.iter().chain(&common.when_any).chain(&common.unless) {

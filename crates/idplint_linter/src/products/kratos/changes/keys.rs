@@ -464,7 +464,7 @@ pub fn replaced_key(spec: ReplacedSpec, release: Option<&str>) -> Result<Box<dyn
                 .into(),
         );
     }
-    if spec.values.is_empty() == !spec.wrap_in_list {
+    if spec.values.is_empty() != spec.wrap_in_list {
         return Err("change: give either `values:` or `wrap_in_list: true`".into());
     }
     Ok(Box::new(ReplacedKey {
