@@ -25,6 +25,13 @@
 //! - `until`: the rule only applies while the target is below this version.
 //! - `note`: a sentence appended to every message.
 //!
+//! Multi-release upgrades run every window at once and the engine's fix loop repeats until
+//! nothing changes, so a chain of changes ends on the final form. For a key renamed twice
+//! (a → b, later b → c), the later rule names every older spelling (`from: [x, "a|b"]`): then
+//! the original file already carries the later rule's finding, and a partial fix (safe fixes
+//! only) never "gains" a finding, which the fix verification would refuse. A pin whose key a
+//! later release replaced says so with `later:` (see `defaults`).
+//!
 //! Fix applicability follows the project policy: a rule's `fix:` is the best it can offer; a
 //! `safe` fix is downgraded to `unsafe` when the rewritten form does not work on the *current*
 //! version yet (the kind knows from which release it does), or when the edit would drop a
