@@ -445,3 +445,113 @@ fn every_catalogued_config_change_has_a_rule() {
         "catalogued changes without a rule: {missing:?}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Edits in the formats and places configs come in
+
+fn only(registry: &Registry, id: &str, current: &str, target: &str) -> LintOptions {
+    let mut options = catalog_options(registry, current, target);
+    options.select = vec![id.to_string()];
+    options
+}
+
+/// A move that would drop a comment is offered, but only as an unsafe fix.
+#[test]
+fn a_move_that_loses_a_comment_is_unsafe() {
+    let registry = registry_or_panic();
+    let text = "session:\n  cookie_same_site: Lax # SSO needs Lax\n";
+    let options = only(
+        registry,
+        "kratos/session-cookie-same-site-moved",
+        "v0.5.5-alpha.1",
+        "v0.5.5-alpha.1",
+    );
+    let report = lint(registry, "kratos.yml", text, &options);
+    let fix_of = report.diagnostics[0].fix.as_ref().expect("a fix");
+    assert_eq!(fix_of.applicability, Applicability::Unsafe);
+    assert_eq!(
+        fixed(registry, text, &options, Applicability::Safe),
+        text,
+        "a safe-only fix must leave it"
+    );
+}
+
+/// Flow collections cannot take a new block entry: the finding stays, without a fix.
+#[test]
+fn flow_mappings_get_the_finding_without_a_broken_fix() {
+    let registry = registry_or_panic();
+    let text = "session: {cookie_same_site: Lax}\n";
+    let options = only(
+        registry,
+        "kratos/session-cookie-same-site-moved",
+        "v0.5.5-alpha.1",
+        "v0.5.5-alpha.1",
+    );
+    let report = lint(registry, "kratos.yml", text, &options);
+    assert_eq!(report.diagnostics.len(), 1, "{:?}", report.diagnostics);
+    assert!(report.diagnostics[0].fix.is_none());
+}
+
+/// Inside a ConfigMap block scalar the edits land in host coordinates, indented like the block.
+#[test]
+fn configmap_embedded_config_is_fixed_in_place() {
+    let registry = registry_or_panic();
+    let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kratos-config\ndata:\n  kratos.yml: |\n    version: v0.8.2-alpha.1\n    selfservice:\n      whitelisted_return_urls:\n        - https://app.example.com\n    identity:\n      default_schema_url: file:///etc/kratos/id.json\n";
+    let options = catalog_options(registry, "v0.9.0-alpha.3", "v0.9.0-alpha.3");
+    let got = fix(
+        registry,
+        "configmap.yaml",
+        text,
+        &options,
+        Applicability::Safe,
+    );
+    assert!(got.failure.is_none(), "{:?}", got.failure);
+    assert_eq!(
+        got.fixed.as_deref(),
+        Some(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kratos-config\ndata:\n  kratos.yml: |\n    version: v0.8.2-alpha.1\n    selfservice:\n      allowed_return_urls:\n        - https://app.example.com\n    identity:\n      default_schema_id: default\n      schemas:\n        - id: default\n          url: file:///etc/kratos/id.json\n"
+        )
+    );
+}
+
+/// JSON configs get the same renames and value rewrites, written as JSON.
+#[test]
+fn json_configs_are_fixed_as_json() {
+    let registry = registry_or_panic();
+    let text = "{\n  \"dsn\": \"memory\",\n  \"selfservice\": {\n    \"whitelisted_return_urls\": [\"https://app.example.com\"],\n    \"methods\": {\"oidc\": {\"config\": {\"providers\": [{\"id\": \"gh\", \"provider\": \"gitlab-app\", \"tenant\": \"x\"}]}}}\n  },\n  \"hashers\": {\"argon2\": {\"memory\": 131072}}\n}\n";
+    let options = catalog_options(registry, "v0.10.1", "v0.10.1");
+    let outcome = fix(registry, "kratos.json", text, &options, Applicability::Safe);
+    assert!(outcome.failure.is_none(), "{:?}", outcome.failure);
+    let got = outcome.fixed.expect("fixed");
+    let value: serde_json::Value = serde_json::from_str(&got).expect("still JSON");
+    assert_eq!(
+        value["selfservice"]["allowed_return_urls"][0],
+        "https://app.example.com"
+    );
+    let provider = &value["selfservice"]["methods"]["oidc"]["config"]["providers"][0];
+    assert_eq!(provider["provider"], "github-app");
+    assert_eq!(provider["microsoft_tenant"], "x");
+    assert_eq!(value["hashers"]["argon2"]["memory"], "131072KB");
+}
+
+/// Messages never repeat the SMTP URI (it carries credentials), and the edits only touch the
+/// scheme or the query parameter.
+#[test]
+fn smtp_uri_secrets_stay_out_of_messages_and_edits() {
+    let registry = registry_or_panic();
+    let text =
+        "courier:\n  smtp:\n    connection_uri: smtps://user:hunter2@mail.example.com:587/\n";
+    let options = only(
+        registry,
+        "kratos/smtp-tls-schemes-redefined",
+        "v0.7.6-alpha.1",
+        "v0.8.2-alpha.1",
+    );
+    let report = lint(registry, "kratos.yml", text, &options);
+    assert_eq!(report.diagnostics.len(), 1);
+    let d = &report.diagnostics[0];
+    assert!(!d.message.contains("hunter2"), "{}", d.message);
+    for edit in &d.fix.as_ref().expect("a fix").edits {
+        assert!(!edit.content.contains("hunter2"), "{edit:?}");
+    }
+}
