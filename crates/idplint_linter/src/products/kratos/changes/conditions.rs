@@ -174,6 +174,10 @@ fn may_contain(node: &Node, needles: &[String]) -> bool {
     let Some(value) = node.as_str() else {
         return true;
     };
+    if value.trim().is_empty() {
+        // No body template at all: nothing can read anything.
+        return false;
+    }
     let Some(encoded) = value.strip_prefix("base64://") else {
         return true;
     };
