@@ -74,6 +74,44 @@ impl RuleContext<'_> {
     }
 }
 
+/// One unit of a run, as a cross-file rule sees it.
+pub struct ProjectUnit<'a> {
+    pub file: &'a ParsedFile<'a>,
+    pub unit: &'a Unit,
+    pub versions: &'a Versions,
+}
+
+/// What a cross-file ("project") rule sees: every unit of every file of the run. For
+/// `engine::lint` the run is that one file; `engine::lint_files` passes them all.
+pub struct ProjectContext<'a> {
+    /// Every file of the run, whether idplint found anything in it or not.
+    pub paths: &'a [&'a str],
+    pub units: &'a [ProjectUnit<'a>],
+    pub meta: &'a RuleMeta,
+}
+
+impl ProjectContext<'_> {
+    /// A finding on `units[unit]`, at this rule's default severity.
+    pub fn diagnostic(
+        &self,
+        unit: usize,
+        range: TextRange,
+        message: impl Into<String>,
+    ) -> ProjectDiagnostic {
+        ProjectDiagnostic {
+            unit,
+            diagnostic: Diagnostic::new(self.meta.id.clone(), self.meta.severity, message, range),
+        }
+    }
+}
+
+/// A finding of a cross-file rule, in the coordinates of `ProjectContext::units[unit]` (the
+/// engine maps it to the host file like any other).
+pub struct ProjectDiagnostic {
+    pub unit: usize,
+    pub diagnostic: Diagnostic,
+}
+
 /// A rule's logic. Data rules are compiled into one of these by their product module; native
 /// rules implement it directly.
 pub trait Rule: Send + Sync {
@@ -83,7 +121,41 @@ pub trait Rule: Send + Sync {
     /// Report findings for one unit, in the unit's coordinates (embedded units are mapped to
     /// host bytes by the engine).
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>);
+    /// Cross-file rules look at every unit of the run at once (a config and the identity
+    /// schemas it names); they implement this and leave `check` empty. Called once per run.
+    fn check_project(&self, _ctx: &ProjectContext<'_>, _out: &mut Vec<ProjectDiagnostic>) {}
 }
 
 /// Builds a native rule once its metadata is loaded from the rule files.
 pub type NativeRuleFactory = fn(Arc<RuleMeta>) -> Box<dyn Rule>;
+
+/// The signature of a native rule's logic.
+pub type CheckFn = fn(&RuleContext<'_>, &mut Vec<Diagnostic>);
+
+/// A native rule that is one function over one kind of unit, which is what almost every Rust
+/// rule is: the metadata comes from the rule file, so a rule file in Rust is just its check.
+pub struct FnRule {
+    meta: Arc<RuleMeta>,
+    kind: UnitKind,
+    check: CheckFn,
+}
+
+impl FnRule {
+    pub fn boxed(meta: Arc<RuleMeta>, kind: UnitKind, check: CheckFn) -> Box<dyn Rule> {
+        Box::new(Self { meta, kind, check })
+    }
+}
+
+impl Rule for FnRule {
+    fn meta(&self) -> &RuleMeta {
+        &self.meta
+    }
+
+    fn unit_kind(&self) -> UnitKind {
+        self.kind
+    }
+
+    fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        (self.check)(ctx, out);
+    }
+}

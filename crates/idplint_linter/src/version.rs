@@ -238,7 +238,9 @@ pub fn image_version(image: &str) -> Option<(Product, ProductVersion, std::ops::
     } else if repo_lower.ends_with("jboss/keycloak") {
         // The jboss/keycloak images are the WildFly distribution (up to 16.1.1).
         Product::KeycloakWildfly
-    } else if name == "keycloak" || name.starts_with("keycloak") {
+    } else if name == "keycloak" {
+        // `quay.io/keycloak/keycloak`, `keycloak/keycloak`, `bitnami/keycloak`. Custom images
+        // (`keycloak-test:v1`, `myorg/keycloak-custom:3`) carry their own tags, not Keycloak's.
         Product::Keycloak
     } else {
         return None;
@@ -293,6 +295,7 @@ mod tests {
         assert!(image_version("quay.io/keycloak/keycloak:latest").is_none());
         assert!(image_version("postgres:16").is_none());
         assert!(image_version("localhost:5000/keycloak").is_none());
+        assert!(image_version("keycloak-test:v1").is_none());
     }
 
     #[test]

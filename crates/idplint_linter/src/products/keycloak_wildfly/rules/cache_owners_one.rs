@@ -10,7 +10,7 @@
 
 use super::super::expr::has_expression;
 use super::super::model::{self, has_shared_store};
-use crate::rule::{Rule, RuleContext, RuleMeta};
+use crate::rule::{FnRule, Rule, RuleContext, RuleMeta};
 use crate::unit::UnitKind;
 use idplint_diagnostics::{Diagnostic, Edit, Fix};
 use std::sync::Arc;
@@ -26,76 +26,62 @@ const SESSION_CACHES: &[&str] = &[
     "actionTokens",
 ];
 
-pub struct CacheOwnersOne {
-    meta: Arc<RuleMeta>,
-}
-
 pub fn factory(meta: Arc<RuleMeta>) -> Box<dyn Rule> {
-    Box::new(CacheOwnersOne { meta })
+    FnRule::boxed(meta, UnitKind::KeycloakWildflyXml, check)
 }
 
-impl Rule for CacheOwnersOne {
-    fn meta(&self) -> &RuleMeta {
-        &self.meta
-    }
-
-    fn unit_kind(&self) -> UnitKind {
-        UnitKind::KeycloakWildflyXml
-    }
-
-    fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(doc) = ctx.file.xml() else {
-            return;
+fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(doc) = ctx.file.xml() else {
+        return;
+    };
+    for profile in model::profiles(&doc.root) {
+        let Some(clustering) = model::clustering(ctx.file, &doc.root, &profile) else {
+            continue;
         };
-        for profile in model::profiles(&doc.root) {
-            let Some(clustering) = model::clustering(ctx.file, &doc.root, &profile) else {
+        let Some(container) = model::keycloak_cache_container(&profile) else {
+            continue;
+        };
+        for cache in container.children_named("distributed-cache") {
+            let Some(name) = cache
+                .attr_value("name")
+                .filter(|name| SESSION_CACHES.contains(name))
+            else {
                 continue;
             };
-            let Some(container) = model::keycloak_cache_container(&profile) else {
+            let Some(owners) = cache.attr("owners") else {
+                // Absent means WildFly's default of 2 owners.
                 continue;
             };
-            for cache in container.children_named("distributed-cache") {
-                let Some(name) = cache
-                    .attr_value("name")
-                    .filter(|name| SESSION_CACHES.contains(name))
-                else {
-                    continue;
-                };
-                let Some(owners) = cache.attr("owners") else {
-                    // Absent means WildFly's default of 2 owners.
-                    continue;
-                };
-                // `${env.CACHE_OWNERS_COUNT:1}` (written by the legacy image only when that
-                // variable is set) defers to the environment; only a literal 1 is certain.
-                if has_expression(&owners.value) || owners.value.trim() != "1" {
-                    continue;
-                }
-                if has_shared_store(cache) {
-                    continue;
-                }
-                let mut diagnostic = ctx
-                    .diagnostic(
-                        owners.value_range,
-                        format!(
-                            "Distributed cache `{name}` keeps a single owner although {}: the entries held by a node are lost when it stops ({})",
-                            clustering.reason,
-                            consequence(name)
-                        ),
-                    )
-                    .with_help(
-                        "Keep each entry on two nodes with owners=\"2\" (more memory and \
-                         replication traffic per node), or back the cache with a shared \
-                         remote-store.",
-                    )
-                    .with_fix(Fix::unsafe_(
-                        "Set owners=\"2\"",
-                        vec![Edit::replace(owners.value_range, "2")],
-                    ));
-                if let Some(range) = clustering.range {
-                    diagnostic = diagnostic.with_label(range, "clustered here");
-                }
-                out.push(diagnostic);
+            // `${env.CACHE_OWNERS_COUNT:1}` (written by the legacy image only when that
+            // variable is set) defers to the environment; only a literal 1 is certain.
+            if has_expression(&owners.value) || owners.value.trim() != "1" {
+                continue;
             }
+            if has_shared_store(cache) {
+                continue;
+            }
+            let mut diagnostic = ctx
+                .diagnostic(
+                    owners.value_range,
+                    format!(
+                        "Distributed cache `{name}` keeps a single owner although {}: the entries held by a node are lost when it stops ({})",
+                        clustering.reason,
+                        consequence(name)
+                    ),
+                )
+                .with_help(
+                    "Keep each entry on two nodes with owners=\"2\" (more memory and \
+                     replication traffic per node), or back the cache with a shared \
+                     remote-store.",
+                )
+                .with_fix(Fix::unsafe_(
+                    "Set owners=\"2\"",
+                    vec![Edit::replace(owners.value_range, "2")],
+                ));
+            if let Some(range) = clustering.range {
+                diagnostic = diagnostic.with_label(range, "clustered here");
+            }
+            out.push(diagnostic);
         }
     }
 }

@@ -10,17 +10,13 @@ use super::super::expr::with_defaults;
 use super::super::model::{
     self, KeycloakDatasource, Profile, child_text, is_embedded_h2_url, is_h2_driver,
 };
-use crate::rule::{Rule, RuleContext, RuleMeta};
+use crate::rule::{FnRule, Rule, RuleContext, RuleMeta};
 use crate::unit::UnitKind;
 use idplint_diagnostics::{Diagnostic, Severity, TextRange};
 use std::sync::Arc;
 
-pub struct H2DatasourceInCluster {
-    meta: Arc<RuleMeta>,
-}
-
 pub fn factory(meta: Arc<RuleMeta>) -> Box<dyn Rule> {
-    Box::new(H2DatasourceInCluster { meta })
+    FnRule::boxed(meta, UnitKind::KeycloakWildflyXml, check)
 }
 
 /// Expressions the legacy `jboss/keycloak` image writes into the configuration it ships. A
@@ -34,72 +30,62 @@ const LEGACY_IMAGE_MARKERS: &[&str] = &[
     "${env.KEYCLOAK_DEFAULT_THEME",
 ];
 
-impl Rule for H2DatasourceInCluster {
-    fn meta(&self) -> &RuleMeta {
-        &self.meta
-    }
-
-    fn unit_kind(&self) -> UnitKind {
-        UnitKind::KeycloakWildflyXml
-    }
-
-    fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(doc) = ctx.file.xml() else {
-            return;
+fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(doc) = ctx.file.xml() else {
+        return;
+    };
+    let image_marker = LEGACY_IMAGE_MARKERS
+        .iter()
+        .filter_map(|marker| ctx.file.text.find(marker).map(|at| (at, marker.len())))
+        .min();
+    for profile in model::profiles(&doc.root) {
+        let Some(clustering) = model::clustering(ctx.file, &doc.root, &profile) else {
+            continue;
         };
-        let image_marker = LEGACY_IMAGE_MARKERS
-            .iter()
-            .filter_map(|marker| ctx.file.text.find(marker).map(|at| (at, marker.len())))
-            .min();
-        for profile in model::profiles(&doc.root) {
-            let Some(clustering) = model::clustering(ctx.file, &doc.root, &profile) else {
-                continue;
-            };
-            let Some(datasource) = model::keycloak_datasource(&profile) else {
-                continue;
-            };
-            let Some(finding) = h2_finding(&profile, &datasource) else {
-                continue;
-            };
-            let name = datasource
-                .element
-                .attr_value("pool-name")
-                .or_else(|| datasource.element.attr_value("jndi-name"))
-                .unwrap_or("Keycloak's datasource");
-            let mut message = format!(
-                "Keycloak's datasource `{name}` uses an embedded H2 database although {}: every node would get its own database, so the cluster would not share realms, users or sessions",
-                clustering.reason
+        let Some(datasource) = model::keycloak_datasource(&profile) else {
+            continue;
+        };
+        let Some(finding) = h2_finding(&profile, &datasource) else {
+            continue;
+        };
+        let name = datasource
+            .element
+            .attr_value("pool-name")
+            .or_else(|| datasource.element.attr_value("jndi-name"))
+            .unwrap_or("Keycloak's datasource");
+        let mut message = format!(
+            "Keycloak's datasource `{name}` uses an embedded H2 database although {}: every node would get its own database, so the cluster would not share realms, users or sessions",
+            clustering.reason
+        );
+        if image_marker.is_some() {
+            message.push_str(
+                " (this file looks like the legacy jboss/keycloak image's configuration, whose entrypoint replaces H2 with the database named by DB_VENDOR; make sure that is set)",
             );
-            if image_marker.is_some() {
-                message.push_str(
-                    " (this file looks like the legacy jboss/keycloak image's configuration, whose entrypoint replaces H2 with the database named by DB_VENDOR; make sure that is set)",
-                );
-            }
-            let mut diagnostic = ctx.diagnostic(finding.primary, message);
-            if let Some((at, len)) = image_marker {
-                diagnostic.severity = Severity::Warning.min(ctx.meta.severity);
-                diagnostic = diagnostic.with_label(
-                    TextRange::from_usize(at, at + len),
-                    "expression written by the legacy container image",
-                );
-            }
-            if let Some(driver) = finding.driver {
-                diagnostic = diagnostic.with_label(driver, "the H2 JDBC driver");
-            }
-            if let Some(reference) = datasource.reference {
-                diagnostic =
-                    diagnostic.with_label(reference.value_range, "Keycloak uses this datasource");
-            }
-            if let Some(range) = clustering.range {
-                diagnostic = diagnostic.with_label(range, "clustered here");
-            }
-            out.push(diagnostic.with_help(
-                "Point this datasource at one external database that every node reaches \
-                 (PostgreSQL, MySQL, MariaDB, Oracle or SQL Server): install the JDBC driver as a \
-                 module, declare it under <drivers>, then change <connection-url> and <driver> \
-                 (and the credentials under <security>).",
-            ));
         }
+        let mut diagnostic = ctx.diagnostic(finding.primary, message);
+        if let Some((at, len)) = image_marker {
+            diagnostic.severity = Severity::Warning.min(ctx.meta.severity);
+            diagnostic = diagnostic.with_label(
+                TextRange::from_usize(at, at + len),
+                "expression written by the legacy container image",
+            );
+        }
+        if let Some(driver) = finding.driver {
+            diagnostic = diagnostic.with_label(driver, "the H2 JDBC driver");
+        }
+        if let Some(reference) = datasource.reference {
+            diagnostic =
+                diagnostic.with_label(reference.value_range, "Keycloak uses this datasource");
+        }
+        if let Some(range) = clustering.range {
+            diagnostic = diagnostic.with_label(range, "clustered here");
+        }
+        out.push(diagnostic.with_help(
+            "Point this datasource at one external database that every node reaches \
+             (PostgreSQL, MySQL, MariaDB, Oracle or SQL Server): install the JDBC driver as a \
+             module, declare it under <drivers>, then change <connection-url> and <driver> \
+             (and the credentials under <security>).",
+        ));
     }
 }
 

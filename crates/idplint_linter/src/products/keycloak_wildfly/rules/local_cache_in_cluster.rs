@@ -8,7 +8,7 @@
 //! realms, clients and users until their caches expire.
 
 use super::super::model;
-use crate::rule::{Rule, RuleContext, RuleMeta};
+use crate::rule::{FnRule, Rule, RuleContext, RuleMeta};
 use crate::unit::UnitKind;
 use idplint_diagnostics::Diagnostic;
 use std::sync::Arc;
@@ -24,74 +24,59 @@ const SESSION_CACHES: &[&str] = &[
     "actionTokens",
 ];
 
-pub struct LocalCacheInCluster {
-    meta: Arc<RuleMeta>,
-}
-
 pub fn factory(meta: Arc<RuleMeta>) -> Box<dyn Rule> {
-    Box::new(LocalCacheInCluster { meta })
+    FnRule::boxed(meta, UnitKind::KeycloakWildflyXml, check)
 }
 
-impl Rule for LocalCacheInCluster {
-    fn meta(&self) -> &RuleMeta {
-        &self.meta
-    }
-
-    fn unit_kind(&self) -> UnitKind {
-        UnitKind::KeycloakWildflyXml
-    }
-
-    fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(doc) = ctx.file.xml() else {
-            return;
+fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(doc) = ctx.file.xml() else {
+        return;
+    };
+    for profile in model::profiles(&doc.root) {
+        let Some(clustering) = model::clustering(ctx.file, &doc.root, &profile) else {
+            continue;
         };
-        for profile in model::profiles(&doc.root) {
-            let Some(clustering) = model::clustering(ctx.file, &doc.root, &profile) else {
+        let Some(container) = model::keycloak_cache_container(&profile) else {
+            continue;
+        };
+        // A `*-ha.xml` name alone is weak evidence when every cache is local: a file
+        // without JGroups and without a cache transport runs as a single node. Require
+        // the container's `<transport>` then.
+        if clustering.range.is_none() && container.children_named("transport").next().is_none() {
+            continue;
+        }
+        for cache in container.children_named("local-cache") {
+            let Some(name_attr) = cache.attr("name") else {
                 continue;
             };
-            let Some(container) = model::keycloak_cache_container(&profile) else {
+            let name = name_attr.value.as_str();
+            let (problem, help) = if name == "work" {
+                (
+                    "Keycloak sends cache invalidations to the other nodes through it, so they would keep serving stale realms, clients and users",
+                    "Declare it as <replicated-cache name=\"work\"/>, as standalone-ha.xml does.",
+                )
+            } else if SESSION_CACHES.contains(&name) {
+                (
+                    "each node would keep its own copy, so state created on one node is unknown to the others",
+                    "Declare it as a <distributed-cache> (with owners=\"2\" to survive the loss of a node), as standalone-ha.xml does.",
+                )
+            } else {
                 continue;
             };
-            // A `*-ha.xml` name alone is weak evidence when every cache is local: a file
-            // without JGroups and without a cache transport runs as a single node. Require
-            // the container's `<transport>` then.
-            if clustering.range.is_none() && container.children_named("transport").next().is_none()
-            {
-                continue;
+            let mut diagnostic = ctx
+                .diagnostic(
+                    cache.name_range,
+                    format!(
+                        "Cache `{name}` is a local-cache although {}: {problem}",
+                        clustering.reason
+                    ),
+                )
+                .with_label(name_attr.value_range, "this cache")
+                .with_help(help);
+            if let Some(range) = clustering.range {
+                diagnostic = diagnostic.with_label(range, "clustered here");
             }
-            for cache in container.children_named("local-cache") {
-                let Some(name_attr) = cache.attr("name") else {
-                    continue;
-                };
-                let name = name_attr.value.as_str();
-                let (problem, help) = if name == "work" {
-                    (
-                        "Keycloak sends cache invalidations to the other nodes through it, so they would keep serving stale realms, clients and users",
-                        "Declare it as <replicated-cache name=\"work\"/>, as standalone-ha.xml does.",
-                    )
-                } else if SESSION_CACHES.contains(&name) {
-                    (
-                        "each node would keep its own copy, so state created on one node is unknown to the others",
-                        "Declare it as a <distributed-cache> (with owners=\"2\" to survive the loss of a node), as standalone-ha.xml does.",
-                    )
-                } else {
-                    continue;
-                };
-                let mut diagnostic = ctx
-                    .diagnostic(
-                        cache.name_range,
-                        format!(
-                            "Cache `{name}` is a local-cache although {}: {problem}",
-                            clustering.reason
-                        ),
-                    )
-                    .with_label(name_attr.value_range, "this cache")
-                    .with_help(help);
-                if let Some(range) = clustering.range {
-                    diagnostic = diagnostic.with_label(range, "clustered here");
-                }
-                out.push(diagnostic);
-            }
+            out.push(diagnostic);
         }
     }
 }

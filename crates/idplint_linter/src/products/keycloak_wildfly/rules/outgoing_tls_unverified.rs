@@ -10,7 +10,7 @@
 
 use super::super::expr::{has_expression, with_defaults};
 use super::super::model::{self, is_enabled};
-use crate::rule::{Rule, RuleContext, RuleMeta};
+use crate::rule::{FnRule, Rule, RuleContext, RuleMeta};
 use crate::unit::UnitKind;
 use idplint_diagnostics::{Diagnostic, Edit, Fix};
 use idplint_syntax::xml::XmlElement;
@@ -49,69 +49,55 @@ const CHECKS: &[Check] = &[
     },
 ];
 
-pub struct OutgoingTlsUnverified {
-    meta: Arc<RuleMeta>,
-}
-
 pub fn factory(meta: Arc<RuleMeta>) -> Box<dyn Rule> {
-    Box::new(OutgoingTlsUnverified { meta })
+    FnRule::boxed(meta, UnitKind::KeycloakWildflyXml, check)
 }
 
-impl Rule for OutgoingTlsUnverified {
-    fn meta(&self) -> &RuleMeta {
-        &self.meta
-    }
-
-    fn unit_kind(&self) -> UnitKind {
-        UnitKind::KeycloakWildflyXml
-    }
-
-    fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(doc) = ctx.file.xml() else {
-            return;
+fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(doc) = ctx.file.xml() else {
+        return;
+    };
+    for profile in model::profiles(&doc.root) {
+        let Some(keycloak) = profile.subsystem("keycloak-server") else {
+            continue;
         };
-        for profile in model::profiles(&doc.root) {
-            let Some(keycloak) = profile.subsystem("keycloak-server") else {
-                continue;
-            };
-            for check in CHECKS {
-                for spi in keycloak
-                    .children_named("spi")
-                    .filter(|spi| spi.attr_value("name") == Some(check.spi))
-                {
-                    for value in property_values(spi, check.property) {
-                        let resolved = with_defaults(&value.value);
-                        if !resolved.trim().eq_ignore_ascii_case(check.bad) {
-                            continue;
-                        }
-                        let setting = if has_expression(&value.value) {
-                            format!(
-                                "{}={} (which is {} unless the environment overrides it)",
-                                check.property, value.value, check.bad
-                            )
-                        } else {
-                            format!("{}={}", check.property, value.value)
-                        };
-                        let mut diagnostic = ctx
-                            .diagnostic(
-                                value.value_range,
-                                format!(
-                                    "SPI `{}` sets {setting}: {}, so anyone on the network path can impersonate the identity providers, clients and other servers Keycloak calls",
-                                    check.spi, check.meaning
-                                ),
-                            )
-                            .with_help(check.help);
-                        // An expression's value comes from the environment; rewriting only
-                        // its default would not change a value set there, so only literals
-                        // get a fix.
-                        if !has_expression(&value.value) {
-                            diagnostic = diagnostic.with_fix(Fix::unsafe_(
-                                format!("Set {} to {}", check.property, check.good),
-                                vec![Edit::replace(value.value_range, check.good)],
-                            ));
-                        }
-                        out.push(diagnostic);
+        for check in CHECKS {
+            for spi in keycloak
+                .children_named("spi")
+                .filter(|spi| spi.attr_value("name") == Some(check.spi))
+            {
+                for value in property_values(spi, check.property) {
+                    let resolved = with_defaults(&value.value);
+                    if !resolved.trim().eq_ignore_ascii_case(check.bad) {
+                        continue;
                     }
+                    let setting = if has_expression(&value.value) {
+                        format!(
+                            "{}={} (which is {} unless the environment overrides it)",
+                            check.property, value.value, check.bad
+                        )
+                    } else {
+                        format!("{}={}", check.property, value.value)
+                    };
+                    let mut diagnostic = ctx
+                        .diagnostic(
+                            value.value_range,
+                            format!(
+                                "SPI `{}` sets {setting}: {}, so anyone on the network path can impersonate the identity providers, clients and other servers Keycloak calls",
+                                check.spi, check.meaning
+                            ),
+                        )
+                        .with_help(check.help);
+                    // An expression's value comes from the environment; rewriting only
+                    // its default would not change a value set there, so only literals
+                    // get a fix.
+                    if !has_expression(&value.value) {
+                        diagnostic = diagnostic.with_fix(Fix::unsafe_(
+                            format!("Set {} to {}", check.property, check.good),
+                            vec![Edit::replace(value.value_range, check.good)],
+                        ));
+                    }
+                    out.push(diagnostic);
                 }
             }
         }
