@@ -4,7 +4,7 @@
 use crate::options::LintOptions;
 use crate::products;
 use crate::registry::{Registry, builtin};
-use crate::rule::RuleContext;
+use crate::rule::{ProjectContext, ProjectDiagnostic, ProjectUnit, RuleContext};
 use crate::source::{FileFormat, ParsedFile, sniff_format};
 use crate::unit::{DetectedVersion, TreeUnit, Unit, UnitContent};
 use crate::version::{Product, Versions, image_version};
@@ -49,6 +49,90 @@ pub fn lint_as(
     format: FileFormat,
     options: &LintOptions,
 ) -> FileReport {
+    let mut stages = [prepare(path, text, format, options)];
+    // The run is this one file: its units share versions and cross-file rules see it alone.
+    inherit_run_versions(&mut stages, options);
+    let [stage] = stages;
+    match stage {
+        Prepared::Done(report) => report,
+        Prepared::Ready(mut file) => {
+            run_unit_rules(registry, &mut file, options);
+            run_project_rules(registry, &mut [&mut *file], &[path], options);
+            finish(*file, options)
+        }
+    }
+}
+
+/// Lint the files of one run together: each file exactly as [`lint`] would, plus the
+/// cross-file ("project") rules over the units of all of them (a config naming an identity
+/// schema that is not among the files). Reports come back in the order of `files`.
+///
+/// The run is all of `files` instead of one file:
+/// - project rules see every unit of the run;
+/// - a unit without any version of its own (an identity schema, a `.env` file without an
+///   image) takes the version the rest of the run agrees on, when exactly one version of its
+///   product was found in the run and the command line or `idplint.toml` set none (for a
+///   single file, the versions found in that file).
+///
+/// Nothing here touches the filesystem: callers pass `(path, text)` pairs.
+pub fn lint_files(
+    registry: &Registry,
+    files: &[(&str, &str)],
+    options: &LintOptions,
+) -> Vec<FileReport> {
+    let mut stages: Vec<Prepared<'_>> = files
+        .iter()
+        .map(|(path, text)| match sniff_format(path, text) {
+            Some(format) => prepare(path, text, format, options),
+            None => Prepared::Done(FileReport::default()),
+        })
+        .collect();
+    inherit_run_versions(&mut stages, options);
+    for stage in &mut stages {
+        if let Prepared::Ready(file) = stage {
+            run_unit_rules(registry, file, options);
+        }
+    }
+    let paths: Vec<&str> = files.iter().map(|(path, _)| *path).collect();
+    let mut ready: Vec<&mut ReadyFile<'_>> = stages
+        .iter_mut()
+        .filter_map(|stage| match stage {
+            Prepared::Ready(file) => Some(&mut **file),
+            Prepared::Done(_) => None,
+        })
+        .collect();
+    run_project_rules(registry, &mut ready, &paths, options);
+    stages
+        .into_iter()
+        .map(|stage| match stage {
+            Prepared::Done(report) => report,
+            Prepared::Ready(file) => finish(*file, options),
+        })
+        .collect()
+}
+
+/// A file after parsing, unit extraction and version resolution, before any rule ran.
+struct ReadyFile<'a> {
+    file: ParsedFile<'a>,
+    units: Vec<Unit>,
+    versions: Vec<Versions>,
+    /// Findings so far, in host coordinates.
+    diagnostics: Vec<Diagnostic>,
+    report: FileReport,
+}
+
+enum Prepared<'a> {
+    /// Nothing more to do (not read, too large, does not parse).
+    Done(FileReport),
+    Ready(Box<ReadyFile<'a>>),
+}
+
+fn prepare<'a>(
+    path: &'a str,
+    text: &'a str,
+    format: FileFormat,
+    options: &LintOptions,
+) -> Prepared<'a> {
     let mut report = FileReport {
         recognised: true,
         ..FileReport::default()
@@ -65,7 +149,7 @@ pub fn lint_as(
             ),
             TextRange::empty(0),
         ));
-        return report;
+        return Prepared::Done(report);
     }
     let file = match ParsedFile::parse(path, text, format) {
         Ok(file) => file,
@@ -74,7 +158,7 @@ pub fn lint_as(
             report
                 .diagnostics
                 .push(parse_error_diagnostic(text, &error));
-            return report;
+            return Prepared::Done(report);
         }
     };
     let mut units = Vec::new();
@@ -82,46 +166,171 @@ pub fn lint_as(
         module.extract_units(&file, &mut units);
     }
     let file_versions = file_level_versions(&file);
-    let mut diagnostics = Vec::new();
-    let mut unknown_reported = BTreeSet::new();
+    let versions = units
+        .iter()
+        .map(|unit| resolve_versions(unit.kind.product(), unit, &file_versions, options))
+        .collect();
     for unit in &units {
         report.units.push(unit.label.clone());
         report.secrets.extend(unit.secrets.iter().copied());
+    }
+    Prepared::Ready(Box::new(ReadyFile {
+        file,
+        units,
+        versions,
+        diagnostics: Vec::new(),
+        report,
+    }))
+}
+
+/// Units without a version take the one version of their product the run agrees on.
+fn inherit_run_versions(stages: &mut [Prepared<'_>], options: &LintOptions) {
+    for product in Product::ALL {
+        if options.targets.contains_key(&product) || options.currents.contains_key(&product) {
+            continue;
+        }
+        let mut seen = BTreeSet::new();
+        for stage in stages.iter() {
+            let Prepared::Ready(file) = stage else {
+                continue;
+            };
+            for (unit, versions) in file.units.iter().zip(&file.versions) {
+                if unit.kind.product() == product
+                    && let Some(version) = versions.target.as_ref().or(versions.current.as_ref())
+                {
+                    seen.insert(version.clone());
+                }
+            }
+        }
+        let Some(version) = seen.first().filter(|_| seen.len() == 1).cloned() else {
+            continue;
+        };
+        for stage in stages.iter_mut() {
+            let Prepared::Ready(file) = stage else {
+                continue;
+            };
+            let ReadyFile {
+                units, versions, ..
+            } = &mut **file;
+            for (unit, versions) in units.iter().zip(versions.iter_mut()) {
+                if unit.kind.product() == product && !versions.is_known() {
+                    *versions = Versions {
+                        current: Some(version.clone()),
+                        target: Some(version.clone()),
+                    };
+                }
+            }
+        }
+    }
+}
+
+fn run_unit_rules(registry: &Registry, ready: &mut ReadyFile<'_>, options: &LintOptions) {
+    let mut unknown_reported = BTreeSet::new();
+    for (unit, versions) in ready.units.iter().zip(&ready.versions) {
         let product = unit.kind.product();
-        let versions = resolve_versions(product, unit, &file_versions, options);
         // Only worth saying when some rule for this kind of unit depends on a version.
         let version_keyed = registry
             .rules()
             .iter()
             .any(|r| r.unit_kind() == unit.kind && r.meta().release.is_some());
         if !versions.is_known() && version_keyed && unknown_reported.insert(product) {
-            diagnostics.push(version_unknown_diagnostic(product, unit, &file));
+            ready
+                .diagnostics
+                .push(version_unknown_diagnostic(product, unit, &ready.file));
         }
         for rule in registry.rules() {
             if rule.unit_kind() != unit.kind || !options.is_enabled(&rule.meta().id) {
                 continue;
             }
             let ctx = RuleContext {
-                file: &file,
+                file: &ready.file,
                 unit,
-                versions: &versions,
+                versions,
                 meta: rule.meta(),
             };
             let mut found = Vec::new();
             rule.check(&ctx, &mut found);
-            if let UnitContent::Tree(TreeUnit { map: Some(map), .. }) = &unit.content {
-                found = found
-                    .into_iter()
-                    .map(|d| map.diagnostic_to_host(d))
-                    .collect();
-            }
-            diagnostics.extend(found);
+            ready
+                .diagnostics
+                .extend(found.into_iter().map(|d| unit_to_host(unit, d)));
         }
     }
+}
+
+/// Run every cross-file rule once over the units of `files`.
+fn run_project_rules(
+    registry: &Registry,
+    files: &mut [&mut ReadyFile<'_>],
+    paths: &[&str],
+    options: &LintOptions,
+) {
+    let mut found: Vec<(usize, Diagnostic)> = Vec::new();
+    {
+        let mut units = Vec::new();
+        // Which file each unit of the run came from.
+        let mut owners = Vec::new();
+        for (index, file) in files.iter().enumerate() {
+            for (unit, versions) in file.units.iter().zip(&file.versions) {
+                units.push(ProjectUnit {
+                    file: &file.file,
+                    unit,
+                    versions,
+                });
+                owners.push(index);
+            }
+        }
+        for rule in registry.rules() {
+            if !options.is_enabled(&rule.meta().id) {
+                continue;
+            }
+            let ctx = ProjectContext {
+                paths,
+                units: &units,
+                meta: rule.meta(),
+            };
+            let mut out = Vec::new();
+            rule.check_project(&ctx, &mut out);
+            for ProjectDiagnostic { unit, diagnostic } in out {
+                // A rule naming a unit that does not exist is a bug in the rule; drop it
+                // rather than misplace it.
+                if let (Some(owner), Some(project_unit)) = (owners.get(unit), units.get(unit)) {
+                    found.push((*owner, unit_to_host(project_unit.unit, diagnostic)));
+                }
+            }
+        }
+    }
+    for (owner, diagnostic) in found {
+        if let Some(file) = files.get_mut(owner) {
+            file.diagnostics.push(diagnostic);
+        }
+    }
+}
+
+/// Map a diagnostic in a unit's coordinates to its host file.
+fn unit_to_host(unit: &Unit, diagnostic: Diagnostic) -> Diagnostic {
+    match &unit.content {
+        UnitContent::Tree(TreeUnit { map: Some(map), .. }) => map.diagnostic_to_host(diagnostic),
+        _ => diagnostic,
+    }
+}
+
+/// Selection, suppressions and severity overrides; sorted, deduplicated findings.
+fn finish(ready: ReadyFile<'_>, options: &LintOptions) -> FileReport {
+    let ReadyFile {
+        file,
+        mut diagnostics,
+        mut report,
+        ..
+    } = ready;
     diagnostics.retain(|d| options.is_enabled(&d.code));
     let report_unused = options.is_enabled(builtin::UNUSED_SUPPRESSION);
-    let mut diagnostics =
-        crate::suppression::apply(text, format, &file.line_index, diagnostics, report_unused);
+    let mut diagnostics = crate::suppression::apply(
+        file.text,
+        file.format,
+        &file.line_index,
+        diagnostics,
+        report_unused,
+    );
     for diagnostic in &mut diagnostics {
         if let Some(severity) = options.severity.get(&diagnostic.code) {
             diagnostic.severity = *severity;

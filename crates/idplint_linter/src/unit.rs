@@ -13,12 +13,15 @@ pub enum UnitKind {
     KeycloakEnvSet,
     /// A legacy WildFly `standalone*.xml` / `domain.xml`.
     KeycloakWildflyXml,
+    /// A Kratos identity schema (JSON Schema with `properties.traits` and the `ory.sh/kratos`
+    /// extension): a `*.schema.json` file, or JSON in a ConfigMap or Helm values block scalar.
+    KratosIdentitySchema,
 }
 
 impl UnitKind {
     pub fn product(self) -> Product {
         match self {
-            UnitKind::KratosConfig => Product::Kratos,
+            UnitKind::KratosConfig | UnitKind::KratosIdentitySchema => Product::Kratos,
             UnitKind::KeycloakEnvSet => Product::Keycloak,
             UnitKind::KeycloakWildflyXml => Product::KeycloakWildfly,
         }

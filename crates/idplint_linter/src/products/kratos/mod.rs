@@ -6,6 +6,7 @@ pub mod catalog;
 mod changes;
 mod claims;
 mod config_keys;
+pub mod identity;
 mod extract;
 mod paths;
 
@@ -29,6 +30,7 @@ impl ProductModule for Kratos {
 
     fn extract_units(&self, file: &ParsedFile<'_>, out: &mut Vec<Unit>) {
         extract::extract(file, out);
+        identity::extract::extract(file, out);
     }
 
     fn compile_data_rule(
@@ -42,6 +44,7 @@ impl ProductModule for Kratos {
     fn native_rules(&self) -> Vec<(&'static str, NativeRuleFactory)> {
         let mut rules = Vec::new();
         rules.extend(config_keys::native_rules());
+        rules.extend(identity::native_rules());
         rules
     }
 }
