@@ -442,6 +442,8 @@ fn older_release_lines_follow_the_research_diffs() {
     assert!(!valid("selfservice.whitelisted_return_urls", "v0.9.0"));
     assert!(valid("identity.default_schema_url", "v0.8.2"));
     assert!(valid("identity.schemas", "v0.9.0"));
+    // Extra schemas next to `default_schema_url` before v0.9.
+    assert!(valid("identity.schemas", "v0.5.0"));
     assert!(valid("password.max_breaches", "v0.5.5"));
     assert!(!valid("password.max_breaches", "v0.6.0"));
     assert!(valid("serve.public.domain_aliases", "v0.7.6"));

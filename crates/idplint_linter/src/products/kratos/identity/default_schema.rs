@@ -31,6 +31,11 @@ fn check(meta: &RuleMeta, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     let Some(identity) = root.get("identity") else {
         return;
     };
+    // A pre-v0.9 config names its default schema by URL; moving it into the list is the
+    // job of `kratos/default-schema-url-removed`.
+    if identity.value.get("default_schema_url").is_some() {
+        return;
+    }
     let Some(schemas) = identity.value.get("schemas") else {
         return;
     };
