@@ -16,12 +16,17 @@ pub enum UnitKind {
     /// A Kratos identity schema (JSON Schema with `properties.traits` and the `ory.sh/kratos`
     /// extension): a `*.schema.json` file, or JSON in a ConfigMap or Helm values block scalar.
     KratosIdentitySchema,
+    /// The Kratos environment variables of one container or `.env` file (`DSN`,
+    /// `SELFSERVICE_FLOWS_LOGIN_UI_URL`, ...), which override the config file.
+    KratosEnvSet,
 }
 
 impl UnitKind {
     pub fn product(self) -> Product {
         match self {
-            UnitKind::KratosConfig | UnitKind::KratosIdentitySchema => Product::Kratos,
+            UnitKind::KratosConfig | UnitKind::KratosIdentitySchema | UnitKind::KratosEnvSet => {
+                Product::Kratos
+            }
             UnitKind::KeycloakEnvSet => Product::Keycloak,
             UnitKind::KeycloakWildflyXml => Product::KeycloakWildfly,
         }

@@ -65,14 +65,22 @@ fn dotenv_unit(file: &ParsedFile<'_>, doc: &Document) -> Option<Unit> {
     if !entries.iter().any(|e| is_keycloak_name(e.key_str())) {
         return None;
     }
+    let set = dotenv_set(file, doc)?;
+    let detected_version = dotenv_version(&set);
+    Some(finish(file.path_label(), set, detected_version))
+}
+
+/// Every line of a `.env` file as an entry, whatever product reads it (Kratos reads its
+/// `.env` files through this too).
+pub(crate) fn dotenv_set(file: &ParsedFile<'_>, doc: &Document) -> Option<EnvSet> {
+    let entries = doc.root()?.as_mapping()?;
     let host = Host::new(file, doc);
     let mut set = EnvSet::default();
     for entry in entries {
         set.entries
             .push(line_entry(&host, entry, EnvSource::DotEnv));
     }
-    let detected_version = dotenv_version(&set);
-    Some(finish(file.path_label(), set, detected_version))
+    Some(set)
 }
 
 fn is_keycloak_name(name: &str) -> bool {
@@ -220,20 +228,46 @@ fn is_keycloak_conf(name: &str, entries: &[Entry]) -> bool {
 // YAML and JSON: Compose, Kubernetes, ECS
 
 fn tree_units(file: &ParsedFile<'_>, doc: &Document, out: &mut Vec<Unit>) {
+    for container in containers(file, doc) {
+        out.extend(keycloak_container_unit(
+            container.label,
+            &container.name,
+            container.image,
+            container.set,
+        ));
+    }
+}
+
+/// One process of a Compose, Kubernetes or ECS file with its environment and command line,
+/// before deciding which product it runs (Kratos reads its containers through this too).
+pub(crate) struct Container<'a> {
+    /// "Compose service `kratos`", "container `kratos` of Deployment `kratos`".
+    pub label: String,
+    /// The service or container name.
+    pub name: String,
+    pub image: Option<&'a Node>,
+    pub set: EnvSet,
+}
+
+/// Every Compose service, Kubernetes pod-spec container and ECS container definition of a
+/// YAML or JSON file, in document order.
+pub(crate) fn containers<'a>(file: &ParsedFile<'_>, doc: &'a Document) -> Vec<Container<'a>> {
     let host = Host::new(file, doc);
+    let mut out = Vec::new();
     for root in &doc.roots {
         if let Some(services) = compose_services(root) {
             for service in services {
-                out.extend(compose_unit(&host, service));
+                out.extend(compose_container(&host, service));
             }
             continue;
         }
-        let mut containers: Vec<(&Node, Origin)> = Vec::new();
-        find_containers(root, root, &mut containers);
-        for (container, origin) in containers {
-            out.extend(container_unit(&host, container, &origin));
+        let mut found: Vec<(&Node, Origin)> = Vec::new();
+        find_containers(root, root, &mut found);
+        for (container, origin) in found {
+            out.push(pod_container(&host, container, &origin));
         }
     }
+    out
 }
 
 /// A Compose file: a top-level `services:` mapping and no Kubernetes `kind`.
@@ -256,7 +290,7 @@ fn get_merged<'a>(node: &'a Node, key: &str) -> Option<&'a Entry> {
     get_merged(&merge.value, key)
 }
 
-fn compose_unit(host: &Host<'_>, service: &Entry) -> Option<Unit> {
+fn compose_container<'a>(host: &Host<'_>, service: &'a Entry) -> Option<Container<'a>> {
     let name = service.key_str();
     let body = &service.value;
     body.as_mapping()?;
@@ -270,7 +304,12 @@ fn compose_unit(host: &Host<'_>, service: &Entry) -> Option<Unit> {
         .collect();
     add_commands(host, &commands, &mut set);
     let image = get_merged(body, "image").map(|e| &e.value);
-    keycloak_container_unit(format!("Compose service `{name}`"), name, image, set)
+    Some(Container {
+        label: format!("Compose service `{name}`"),
+        name: name.to_string(),
+        image,
+        set,
+    })
 }
 
 fn compose_environment(host: &Host<'_>, node: &Node, set: &mut EnvSet) {
@@ -497,7 +536,7 @@ fn get_any<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
     node.get(&upper).map(|e| &e.value)
 }
 
-fn container_unit(host: &Host<'_>, container: &Node, origin: &Origin) -> Option<Unit> {
+fn pod_container<'a>(host: &Host<'_>, container: &'a Node, origin: &Origin) -> Container<'a> {
     let name = get_any(container, "name")
         .and_then(Node::as_str)
         .unwrap_or("");
@@ -533,7 +572,12 @@ fn container_unit(host: &Host<'_>, container: &Node, origin: &Origin) -> Option<
         Some(owner) => format!("{what} `{name}` of {owner}"),
         None => format!("{what} `{name}`"),
     };
-    keycloak_container_unit(label, name, get_any(container, "image"), set)
+    Container {
+        label,
+        name: name.to_string(),
+        image: get_any(container, "image"),
+        set,
+    }
 }
 
 /// `{name, value}` / `{name, valueFrom}` items (Kubernetes `env`, ECS `environment`/`secrets`).
@@ -717,7 +761,7 @@ fn keycloak_image_version(image: &str) -> Option<crate::version::ProductVersion>
 }
 
 /// Replace `${VAR:-default}` / `${VAR-default}` by their defaults; other `${...}` stay.
-fn resolve_defaults(text: &str) -> String {
+pub(crate) fn resolve_defaults(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(open) = rest.find("${") {

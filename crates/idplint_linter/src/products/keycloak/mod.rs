@@ -10,7 +10,7 @@
 mod argv;
 pub mod catalog;
 mod changes;
-mod extract;
+pub(crate) mod extract;
 mod rules;
 mod text;
 mod values;

@@ -52,6 +52,10 @@ pub fn extract(file: &ParsedFile<'_>, out: &mut Vec<Unit>) {
             extract_config_map(file, root, out);
             continue;
         }
+        // Helm values of the ory/k8s chart (`kratos.config`); see `helm`.
+        if super::helm::extract(file, doc, root, make_unit, out) {
+            continue;
+        }
         if (named_kratos && root.as_mapping().is_some() && !is_json_schema(root))
             || looks_like_kratos(root)
         {
@@ -66,7 +70,7 @@ pub fn extract(file: &ParsedFile<'_>, out: &mut Vec<Unit>) {
     }
 }
 
-fn make_unit(label: String, tree: TreeUnit) -> Unit {
+pub(super) fn make_unit(label: String, tree: TreeUnit) -> Unit {
     let (detected_version, secrets) = match tree.root() {
         Some(root) => {
             let to_host = |range: TextRange| match &tree.map {

@@ -6,9 +6,14 @@ pub mod catalog;
 mod changes;
 mod claims;
 mod config_keys;
-pub mod identity;
+mod env;
 mod extract;
+mod helm;
+pub mod identity;
 mod paths;
+mod rules;
+mod secrets;
+mod url;
 
 use crate::products::ProductModule;
 use crate::rule::{NativeRuleFactory, Rule, RuleMeta};
@@ -31,6 +36,7 @@ impl ProductModule for Kratos {
     fn extract_units(&self, file: &ParsedFile<'_>, out: &mut Vec<Unit>) {
         extract::extract(file, out);
         identity::extract::extract(file, out);
+        env::extract(file, out);
     }
 
     fn compile_data_rule(
@@ -42,7 +48,7 @@ impl ProductModule for Kratos {
     }
 
     fn native_rules(&self) -> Vec<(&'static str, NativeRuleFactory)> {
-        let mut rules = Vec::new();
+        let mut rules = rules::all();
         rules.extend(config_keys::native_rules());
         rules.extend(identity::native_rules());
         rules
