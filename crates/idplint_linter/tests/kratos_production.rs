@@ -262,6 +262,16 @@ fn helm_values_config_is_a_unit_in_host_coordinates() {
         "{:?}",
         report.units
     );
+    // `kratos.identitySchemas` entries are identity-schema units (found by the identity
+    // module, which reads `*.json` block scalars in any YAML file).
+    assert!(
+        report
+            .units
+            .iter()
+            .any(|u| u.ends_with("key identity.default.schema.json")),
+        "{:?}",
+        report.units
+    );
     assert_eq!(
         rows(&text, &report.diagnostics),
         expected(&[
