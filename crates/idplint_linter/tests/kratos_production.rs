@@ -15,6 +15,7 @@ use std::path::PathBuf;
 const RULES: &[&str] = &[
     "kratos/invalid-secret",
     "kratos/placeholder-secret",
+    "kratos/plaintext-credential",
     "kratos/secrets-missing",
     "kratos/sqlite-in-production",
     "kratos/bcrypt-cost-below-minimum",
@@ -105,6 +106,7 @@ fn seed_001_configmap_production_findings_in_host_rows() {
             ("kratos/placeholder-secret", 67),
             ("kratos/bcrypt-cost-below-minimum", 73),
             ("kratos/default-from-address", 81),
+            ("kratos/plaintext-credential", 81),
             ("kratos/smtp-tls-disabled", 81),
         ]),
         "{:#?}",
@@ -279,6 +281,7 @@ fn helm_values_config_is_a_unit_in_host_coordinates() {
             ("kratos/cors-wildcard-origin", 17),
             ("kratos/placeholder-secret", 20),
             ("kratos/placeholder-secret", 22),
+            ("kratos/plaintext-credential", 30),
             ("kratos/smtp-tls-disabled", 30),
         ]),
         "{:#?}",

@@ -62,6 +62,7 @@ mod invalid_env_value;
 mod invalid_secret;
 mod leak_sensitive_values;
 mod placeholder_secret;
+mod plaintext_credential;
 mod private_ip_ranges;
 mod secrets_missing;
 mod smtp_tls_disabled;
@@ -79,6 +80,7 @@ pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
     vec![
         (invalid_secret::ID, invalid_secret::factory),
         (placeholder_secret::ID, placeholder_secret::factory),
+        (plaintext_credential::ID, plaintext_credential::factory),
         (secrets_missing::ID, secrets_missing::factory),
         (sqlite_dsn::ID, sqlite_dsn::factory),
         (bcrypt_cost::ID, bcrypt_cost::factory),
