@@ -28,6 +28,27 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print the documentation of one rule.
     Explain(ExplainArgs),
+    /// Run the language server on standard input and output (for editors; see docs/editors.md).
+    Lsp,
+    /// Print a shell completion script, e.g. `idplint completions bash > ~/.local/share/bash-completion/completions/idplint`.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), or write one page per command into a directory.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write `idplint.1` and `idplint-<command>.1` into this directory instead of printing
+    /// `idplint.1`.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -65,6 +86,9 @@ pub struct CommonArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
+    /// Write the report (or, with `fix --diff`, the diff) to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
     /// Only these rules: ids, products (`kratos`) or prefixes (`keycloak/proxy-`), comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "ID,..")]
     pub select: Vec<String>,
@@ -90,10 +114,18 @@ pub struct CommonArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
+    /// Human-readable, with source snippets.
     Text,
+    /// An array of findings (Ruff-compatible field names).
     Json,
+    /// SARIF 2.1.0, for code-scanning uploads.
     Sarif,
+    /// GitHub Actions workflow annotations.
     Github,
+    /// GitLab Code Quality report.
+    Gitlab,
+    /// JUnit XML.
+    Junit,
 }
 
 impl From<FormatArg> for OutputFormat {
@@ -103,6 +135,8 @@ impl From<FormatArg> for OutputFormat {
             FormatArg::Json => OutputFormat::Json,
             FormatArg::Sarif => OutputFormat::Sarif,
             FormatArg::Github => OutputFormat::Github,
+            FormatArg::Gitlab => OutputFormat::Gitlab,
+            FormatArg::Junit => OutputFormat::Junit,
         }
     }
 }

@@ -1,8 +1,10 @@
-//! The `idplint` command line: `check`, `fix`, `rules`, `explain` (DESIGN.md §5).
+//! The `idplint` command line: `check`, `fix`, `rules`, `explain`, `lsp`, `completions`,
+//! `man` (DESIGN.md §5).
 
 mod cli;
 mod config;
 mod discover;
+mod docgen;
 mod paths;
 mod read;
 mod rules;
@@ -102,6 +104,11 @@ fn main() -> ExitCode {
 }
 
 fn execute(cli: Cli, streams: &mut Streams) -> Result<u8, Failure> {
+    match &cli.command {
+        Command::Completions(args) => return docgen::completions(args.shell, streams),
+        Command::Man(args) => return docgen::man(args.dir.as_deref(), streams),
+        _ => {}
+    }
     let registry = idplint_linter::registry().map_err(|errors| {
         Failure::new(format!(
             "the built-in rules failed to load; this is a bug in this idplint build, please report it:\n  {}",
@@ -128,5 +135,12 @@ fn execute(cli: Cli, streams: &mut Streams) -> Result<u8, Failure> {
         }
         Command::Rules(args) => rules::list(registry, &args, streams),
         Command::Explain(args) => rules::explain(registry, &args.id, streams),
+        // Standard output belongs to the protocol from here on; nothing else may write to it.
+        Command::Lsp => match idplint_server::run_stdio(registry) {
+            Ok(idplint_server::Ending::Clean) => Ok(0),
+            Ok(idplint_server::Ending::Abrupt) => Ok(1),
+            Err(error) => Err(Failure::new(format!("language server: {error}"))),
+        },
+        Command::Completions(_) | Command::Man(_) => Ok(0),
     }
 }

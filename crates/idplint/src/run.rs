@@ -206,6 +206,7 @@ pub fn run(
     let changed: Vec<&Outcome> = outcomes.iter().filter(|o| o.changed).collect();
 
     if mode == Mode::Fix(FixMode::Diff) {
+        let mut output = Vec::new();
         for outcome in &changed {
             if let Some(change) = &outcome.change {
                 let before = mask(&change.before, &change.before_secrets);
@@ -216,9 +217,10 @@ pub fn run(
                     .context_radius(3)
                     .header(&outcome.display, &outcome.display)
                     .to_string();
-                streams.out_bytes(patch.as_bytes());
+                output.extend_from_slice(patch.as_bytes());
             }
         }
+        emit(&output, common.output_file.as_deref(), false, streams)?;
         if !changed.is_empty() {
             streams.note(&format!(
                 "Would fix {} in {}; run `idplint fix` to apply.",
@@ -228,7 +230,9 @@ pub fn run(
         }
     } else {
         let to_stderr = stdin_fixed;
-        let is_terminal = if to_stderr {
+        let is_terminal = if common.output_file.is_some() {
+            false
+        } else if to_stderr {
             std::io::stderr().is_terminal()
         } else {
             std::io::stdout().is_terminal()
@@ -250,11 +254,7 @@ pub fn run(
             env!("CARGO_PKG_VERSION"),
         )
         .map_err(|error| Failure::new(format!("cannot render the report: {error}")))?;
-        if to_stderr {
-            streams.err_bytes(&buffer);
-        } else {
-            streams.out_bytes(&buffer);
-        }
+        emit(&buffer, common.output_file.as_deref(), to_stderr, streams)?;
         match mode {
             Mode::Fix(FixMode::Write) if format == OutputFormat::Text && applied > 0 => {
                 streams.note(&format!(
@@ -298,6 +298,32 @@ pub fn run(
         u8::from(fails)
     };
     Ok(code)
+}
+
+/// Send the report to `--output-file` when given (replacing it), else to standard output (or
+/// standard error while standard output carries fixed text).
+fn emit(
+    bytes: &[u8],
+    output_file: Option<&std::path::Path>,
+    to_stderr: bool,
+    streams: &mut Streams,
+) -> Result<(), Failure> {
+    match output_file {
+        Some(path) => std::fs::write(path, bytes).map_err(|error| {
+            Failure::new(format!(
+                "cannot write the report to {}: {error}",
+                path.display()
+            ))
+        }),
+        None if to_stderr => {
+            streams.err_bytes(bytes);
+            Ok(())
+        }
+        None => {
+            streams.out_bytes(bytes);
+            Ok(())
+        }
+    }
 }
 
 /// Read, lint or fix one input.

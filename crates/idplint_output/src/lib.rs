@@ -7,7 +7,9 @@
 //! - [`text`]: rustc/Ruff-like, with source snippets, carets, help and fix notes, and a summary;
 //! - [`json`]: the public JSON array of DESIGN.md §5 (Ruff-compatible field names);
 //! - [`sarif`]: SARIF 2.1.0 with rules and fixes, for code-scanning uploads;
-//! - [`github`]: GitHub Actions workflow commands (annotations).
+//! - [`github`]: GitHub Actions workflow commands (annotations);
+//! - [`gitlab`]: GitLab Code Quality report with line-independent fingerprints;
+//! - [`junit`]: JUnit XML, one test case per finding.
 //!
 //! Secrets: the engine reports the host ranges of secret values in `FileReport::secrets`.
 //! Snippets replace those bytes with [`REDACTED`], and every message, help text and fix
@@ -16,7 +18,9 @@
 
 pub mod color;
 pub mod github;
+pub mod gitlab;
 pub mod json;
+pub mod junit;
 pub mod sarif;
 pub mod text;
 
@@ -81,10 +85,12 @@ pub enum OutputFormat {
     Json,
     Sarif,
     Github,
+    Gitlab,
+    Junit,
 }
 
 impl OutputFormat {
-    pub const NAMES: [&'static str; 4] = ["text", "json", "sarif", "github"];
+    pub const NAMES: [&'static str; 6] = ["text", "json", "sarif", "github", "gitlab", "junit"];
 
     pub fn parse(text: &str) -> Option<Self> {
         match text.to_ascii_lowercase().as_str() {
@@ -92,6 +98,8 @@ impl OutputFormat {
             "json" => Some(Self::Json),
             "sarif" => Some(Self::Sarif),
             "github" => Some(Self::Github),
+            "gitlab" => Some(Self::Gitlab),
+            "junit" => Some(Self::Junit),
             _ => None,
         }
     }
@@ -159,6 +167,8 @@ pub fn render(
         OutputFormat::Json => json::write(out, files, rules),
         OutputFormat::Sarif => sarif::write(out, files, rules, tool_version),
         OutputFormat::Github => github::write(out, files),
+        OutputFormat::Gitlab => gitlab::write(out, files, rules),
+        OutputFormat::Junit => junit::write(out, files),
     }
 }
 

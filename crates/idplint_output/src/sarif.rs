@@ -505,6 +505,45 @@ mod tests {
         insta::assert_snapshot!(output);
     }
 
+    /// The official SARIF 2.1.0 schema (vendored; see tests/schemas/README.md).
+    ///
+    /// One `pattern` in it (`run.language`) ends in `]?$` with no opening bracket: ECMAScript
+    /// reads the stray `]` as a literal, Rust's regex engines refuse it, and the meta-schema
+    /// check would reject the whole schema. The bracket is escaped here, which is exactly how
+    /// ECMAScript reads it; nothing else is touched.
+    fn sarif_schema() -> Value {
+        let text = include_str!("../tests/schemas/sarif-2.1.0-rtm.5.json").replace(
+            r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#,
+            r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}\\]?$""#,
+        );
+        serde_json::from_str(&text).unwrap()
+    }
+
+    /// Validate `log` against the SARIF 2.1.0 schema.
+    fn assert_schema_valid(log: &Value) {
+        let schema = sarif_schema();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(log)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "SARIF schema violations:\n{}",
+            errors.join("\n")
+        );
+    }
+
+    #[test]
+    fn valid_against_the_sarif_schema() {
+        let value: Value = serde_json::from_str(&render(&Fixture::new())).unwrap();
+        assert_schema_valid(&value);
+        // And the schema is really checked: a broken log is refused.
+        let mut broken = value.clone();
+        broken["runs"][0]["results"][0]["level"] = Value::from("fatal");
+        assert!(!jsonschema::is_valid(&sarif_schema(), &broken));
+    }
+
     #[test]
     fn secrets_never_appear() {
         let output = render(&Fixture::new());
