@@ -9,6 +9,7 @@
 //! findings that depend on the release are warnings.
 
 pub mod code_identifier;
+pub mod code_login;
 pub mod default_schema;
 pub mod extension;
 pub mod extract;
@@ -37,6 +38,7 @@ pub fn native_rules() -> Vec<(&'static str, NativeRuleFactory)> {
         (via_phone::ID, via_phone::factory),
         (verification_format::ID, verification_format::factory),
         (code_identifier::ID, code_identifier::factory),
+        (code_login::ID, code_login::factory),
         (default_schema::ID, default_schema::factory),
         (not_found::ID, not_found::factory),
     ]
