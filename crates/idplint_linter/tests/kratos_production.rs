@@ -241,7 +241,10 @@ fn kratos_env_file_reports_every_unknown_variable() {
     let report = lint_text(&path, &text);
     assert_eq!(
         rows(&text, &report.diagnostics),
-        expected(&[("kratos/unknown-env-variable", 5)]),
+        expected(&[
+            ("kratos/unknown-env-variable", 5),
+            ("kratos/unknown-env-variable", 6)
+        ]),
         "{:#?}",
         report.diagnostics
     );
@@ -249,6 +252,14 @@ fn kratos_env_file_reports_every_unknown_variable() {
         report.diagnostics[0]
             .message
             .contains("`SELFSERVICE_FLOWS_RECOVERY_ENABLED`")
+    );
+    // Kratos reads no prefix: `KRATOS_LOG_LEVEL` is `LOG_LEVEL` misspelt.
+    assert!(
+        report.diagnostics[1]
+            .message
+            .contains("did you mean `LOG_LEVEL` (`log.level`)"),
+        "{}",
+        report.diagnostics[1].message
     );
     assert_no_secret_in_output(&text, &report);
 }

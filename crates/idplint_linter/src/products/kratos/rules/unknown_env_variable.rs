@@ -87,6 +87,8 @@ fn check(ctx: &crate::rule::RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 if only_kratos_like && !has_kratos_prefix(name) {
                     continue;
                 }
+                // `KRATOS_DSN`: Kratos reads its variables without any prefix.
+                let suggestion = unprefixed(name, release).or(suggestion);
                 let mut message = format!(
                     "`{name}` sets no config key of {on} (it reads as `{}`): Kratos ignores it without a warning",
                     name.to_ascii_lowercase().replace('_', ".")
@@ -135,4 +137,20 @@ fn is_referenced(set: &EnvSet, entry: &EnvEntry) -> bool {
         .filter_map(|other| other.value.as_deref())
         .any(mentions)
         || set.argv.iter().any(|(arg, _)| mentions(arg))
+}
+
+/// `KRATOS_DSN` -> `DSN` (`dsn`), when the name without a `KRATOS_` prefix sets a key.
+fn unprefixed(
+    name: &str,
+    release: Option<crate::products::kratos::catalog::Release>,
+) -> Option<(String, String)> {
+    let rest = name
+        .strip_prefix("KRATOS_")
+        .or_else(|| name.strip_prefix("kratos_"))?;
+    match lookup(rest, release) {
+        Lookup::Key(resolved) if resolved.status == Status::Valid => {
+            Some((rest.to_string(), resolved.display))
+        }
+        _ => None,
+    }
 }
