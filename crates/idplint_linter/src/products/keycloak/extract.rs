@@ -4,6 +4,7 @@
 
 use super::argv::{ArgList, option_entries, runs_shell};
 use super::catalog::catalog;
+use super::probes::{Probe, compose_probes, ecs_probes, kubernetes_probes};
 use super::text::{
     mapping_entry_removal, mapping_separator, scalar_inner, sequence_removal, sequence_separator,
     whole_lines,
@@ -247,6 +248,8 @@ pub(crate) struct Container<'a> {
     pub name: String,
     pub image: Option<&'a Node>,
     pub set: EnvSet,
+    /// Its health checks (probes, Compose `healthcheck`, ECS `healthCheck`).
+    pub probes: Vec<Probe>,
 }
 
 /// Every Compose service, Kubernetes pod-spec container and ECS container definition of a
@@ -304,11 +307,15 @@ fn compose_container<'a>(host: &Host<'_>, service: &'a Entry) -> Option<Containe
         .collect();
     add_commands(host, &commands, &mut set);
     let image = get_merged(body, "image").map(|e| &e.value);
+    let probes = get_merged(body, "healthcheck")
+        .map(|e| compose_probes(&e.value, host.text))
+        .unwrap_or_default();
     Some(Container {
         label: format!("Compose service `{name}`"),
         name: name.to_string(),
         image,
         set,
+        probes,
     })
 }
 
@@ -572,11 +579,19 @@ fn pod_container<'a>(host: &Host<'_>, container: &'a Node, origin: &Origin) -> C
         Some(owner) => format!("{what} `{name}` of {owner}"),
         None => format!("{what} `{name}`"),
     };
+    let probes = if origin.ecs {
+        get_any(container, "healthCheck")
+            .map(|n| ecs_probes(n, host.text))
+            .unwrap_or_default()
+    } else {
+        kubernetes_probes(container, host.text)
+    };
     Container {
         label,
         name: name.to_string(),
         image: get_any(container, "image"),
         set,
+        probes,
     }
 }
 

@@ -11,6 +11,7 @@ mod argv;
 pub mod catalog;
 mod changes;
 pub(crate) mod extract;
+pub(crate) mod probes;
 mod rules;
 mod text;
 mod values;

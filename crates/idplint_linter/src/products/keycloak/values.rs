@@ -38,6 +38,48 @@ pub fn sets_option(set: &EnvSet, option: &str) -> bool {
         .any(|e| option_of(e).as_deref() == Some(option))
 }
 
+/// The entry that wins for `option` (command line over environment over keycloak.conf, the
+/// last one within a source).
+pub fn effective<'a>(set: &'a EnvSet, option: &str) -> Option<&'a EnvEntry> {
+    let rank = |e: &EnvEntry| {
+        if e.source.is_command_line() {
+            2
+        } else if e.source.is_conf_file() {
+            0
+        } else {
+            1
+        }
+    };
+    set.entries
+        .iter()
+        .filter(|e| option_of(e).as_deref() == Some(option))
+        .max_by_key(|e| rank(e))
+}
+
+/// The effective literal value of `option`, with Compose defaults (`${X:-true}`) resolved;
+/// `None` when unset or when it comes from somewhere this file does not show.
+pub fn effective_value(set: &EnvSet, option: &str) -> Option<String> {
+    let entry = effective(set, option)?;
+    let value = entry.value.as_deref()?;
+    let value = match entry.value_kind {
+        ValueKind::Literal => value.to_string(),
+        ValueKind::Reference => {
+            let resolved = super::extract::resolve_defaults(value);
+            if resolved.contains('$') || resolved.contains("{{") {
+                return None;
+            }
+            resolved
+        }
+        ValueKind::Missing => return None,
+    };
+    Some(value.trim().to_string())
+}
+
+/// Whether `option` is effectively `true` (case-insensitive).
+pub fn is_true(set: &EnvSet, option: &str) -> bool {
+    effective_value(set, option).is_some_and(|v| v.eq_ignore_ascii_case("true"))
+}
+
 /// Whether a value is written in the file or names something else: `${VAR}`, `$VAR`,
 /// `$(VAR)` (Kubernetes), `{{ template }}` (Helm, Jinja, Railway's `${{...}}`). In
 /// keycloak.conf only `${...}` expands.

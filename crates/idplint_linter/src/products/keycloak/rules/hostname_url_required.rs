@@ -3,9 +3,9 @@
 //! too, and so it must when `hostname-backchannel-dynamic=true`.
 
 use super::{env_set, target};
-use crate::products::keycloak::values::option_of;
+use crate::products::keycloak::values::effective;
 use crate::rule::{Rule, RuleContext, RuleMeta};
-use crate::unit::{EnvEntry, EnvSet, UnitKind, ValueKind};
+use crate::unit::{EnvEntry, UnitKind, ValueKind};
 use crate::version::ProductVersion;
 use idplint_diagnostics::{Applicability, Diagnostic, Fix};
 use std::sync::Arc;
@@ -18,24 +18,6 @@ pub fn factory(meta: Arc<RuleMeta>) -> Box<dyn Rule> {
 
 struct HostnameUrlRequired {
     meta: Arc<RuleMeta>,
-}
-
-/// The entry that wins for `option` (command line over environment over keycloak.conf, the
-/// last one within a source).
-fn effective<'a>(set: &'a EnvSet, option: &str) -> Option<&'a EnvEntry> {
-    let rank = |e: &EnvEntry| {
-        if e.source.is_command_line() {
-            2
-        } else if e.source.is_conf_file() {
-            0
-        } else {
-            1
-        }
-    };
-    set.entries
-        .iter()
-        .filter(|e| option_of(e).as_deref() == Some(option))
-        .max_by_key(|e| rank(e))
 }
 
 /// A literal value that is not an `http(s)://` URL.

@@ -5,6 +5,7 @@ mod command_in_one_element;
 mod db_url_with_parts;
 mod deprecated_option;
 mod deprecated_option_value;
+mod health_check_on_main_port;
 mod hostname_url_required;
 mod invalid_option_value;
 mod literal_secret;
@@ -32,6 +33,10 @@ pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
         (hostname_url_required::ID, hostname_url_required::factory),
         (invalid_option_value::ID, invalid_option_value::factory),
         (wildfly_variable::ID, wildfly_variable::factory),
+        (
+            health_check_on_main_port::ID,
+            health_check_on_main_port::factory,
+        ),
     ]
 }
 

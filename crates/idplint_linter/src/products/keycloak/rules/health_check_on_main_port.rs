@@ -1,0 +1,139 @@
+//! `keycloak/health-check-on-main-port`: from 25 `/health*` and `/metrics` are served on the
+//! management interface (port 9000), so a probe or health check of the same container that
+//! still asks the main HTTP(S) port gets a 404 and the orchestrator restarts or never routes
+//! to a healthy server (trap T1).
+
+use super::{env_set, target};
+use crate::products::keycloak::extract::containers;
+use crate::products::keycloak::probes::Probe;
+use crate::products::keycloak::values::{effective_value, is_true};
+use crate::rule::{FnRule, Rule, RuleContext, RuleMeta};
+use crate::unit::UnitKind;
+use crate::version::ProductVersion;
+use idplint_diagnostics::{Applicability, Diagnostic, Edit, Fix};
+use std::sync::Arc;
+
+pub const ID: &str = "keycloak/health-check-on-main-port";
+
+pub fn factory(meta: Arc<RuleMeta>) -> Box<dyn Rule> {
+    FnRule::boxed(meta, UnitKind::KeycloakEnvSet, check)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Endpoint {
+    Health,
+    Metrics,
+}
+
+/// Which management endpoint a request path names: a `health` or `metrics` segment, below
+/// any relative path (`/auth/health/ready`).
+fn endpoint(path: &str) -> Option<Endpoint> {
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    let mut segments = path.split('/');
+    if segments.clone().any(|s| s == "health") {
+        Some(Endpoint::Health)
+    } else if segments.any(|s| s == "metrics") {
+        Some(Endpoint::Metrics)
+    } else {
+        None
+    }
+}
+
+fn port_option(set: &crate::unit::EnvSet, option: &str, default: u32) -> u32 {
+    effective_value(set, option)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(set) = env_set(ctx) else { return };
+    let (Some(version), Some(v25), Some(v26_4)) = (
+        target(ctx),
+        ProductVersion::parse("25.0.0"),
+        ProductVersion::parse("26.4.0"),
+    ) else {
+        return;
+    };
+    if *version < v25 {
+        return;
+    }
+    let health = is_true(set, "health-enabled");
+    let metrics = is_true(set, "metrics-enabled");
+    // The deprecated switch keeps both endpoints on the main port (25 and 26.x).
+    if (!health && !metrics) || is_true(set, "legacy-observability-interface") {
+        return;
+    }
+    let health_on_main = *version >= v26_4
+        && effective_value(set, "http-management-health-enabled")
+            .is_some_and(|v| v.eq_ignore_ascii_case("false"));
+    let Some(doc) = ctx.file.tree() else { return };
+    let image_range = set.image.as_ref().map(|(_, r)| *r);
+    let all = containers(ctx.file, doc);
+    let Some(container) = all
+        .iter()
+        .find(|c| c.label == ctx.unit.label && c.image.map(|n| n.range) == image_range)
+    else {
+        return;
+    };
+    let management = port_option(set, "http-management-port", 9000);
+    let main_ports = [
+        port_option(set, "http-port", 8080),
+        port_option(set, "https-port", 8443),
+        8080,
+        8443,
+    ];
+    for probe in &container.probes {
+        let Some(endpoint) = endpoint(&probe.path) else {
+            continue;
+        };
+        let served_on_management = match endpoint {
+            Endpoint::Health => health && !health_on_main,
+            Endpoint::Metrics => metrics,
+        };
+        let Some(port) = probe.port else { continue };
+        if !served_on_management || port == management || !main_ports.contains(&port) {
+            continue;
+        }
+        out.push(report(ctx, probe, port, management, endpoint, version));
+    }
+}
+
+fn report(
+    ctx: &RuleContext<'_>,
+    probe: &Probe,
+    port: u32,
+    management: u32,
+    endpoint: Endpoint,
+    version: &ProductVersion,
+) -> Diagnostic {
+    let what = match endpoint {
+        Endpoint::Health => "health",
+        Endpoint::Metrics => "metrics",
+    };
+    let message = format!(
+        "{} requests `{}` on port {port}, but Keycloak {version} serves {what} on the management port {management}",
+        probe.what, probe.path
+    );
+    let range = probe.port_range.unwrap_or(probe.path_range);
+    let help = match endpoint {
+        Endpoint::Health => format!(
+            "Point the check at port {management} (`http-management-port`; HTTPS when the main port uses TLS), or on 26.4+ set `http-management-health-enabled=false` to keep health on the main port"
+        ),
+        Endpoint::Metrics => format!(
+            "Scrape port {management} (`http-management-port`), or set the deprecated `legacy-observability-interface=true`"
+        ),
+    };
+    let fix = match (probe.port_editable, probe.port_range) {
+        (true, Some(port_range)) => Some(Fix::new(
+            format!("Use the management port {management}"),
+            Applicability::Unsafe,
+            vec![Edit::replace(port_range, management.to_string())],
+        )),
+        _ => None,
+    };
+    let mut diagnostic = ctx.diagnostic(range, message).with_help(help);
+    if range != probe.path_range {
+        diagnostic = diagnostic.with_label(probe.path_range, format!("{what} endpoint"));
+    }
+    diagnostic.with_fix_opt(fix)
+}
