@@ -236,7 +236,12 @@ impl OptionRemoved {
         if let Some(replacement) = &spec.replacement {
             message.push_str(&format!("; use {replacement} instead"));
         }
-        let severity = if removed.is_some() {
+        // An option the server ignores at startup breaks a deployment; in a development
+        // server (`start-dev`: HTTP on, strict hostname off) it is a cleanup, not an outage.
+        // The official quickstart for 26.1 still sets `KC_PROXY=edge` with `start-dev`.
+        let severity = if removed.is_some()
+            && (entry.source.is_command_line() || !super::rules::runs_start_dev(ctx))
+        {
             Severity::Error
         } else {
             Severity::Warning

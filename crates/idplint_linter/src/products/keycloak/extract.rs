@@ -250,6 +250,45 @@ pub(crate) struct Container<'a> {
     pub set: EnvSet,
     /// Its health checks (probes, Compose `healthcheck`, ECS `healthCheck`).
     pub probes: Vec<Probe>,
+    /// Every whitespace-separated word of its entrypoint and command, list or string form
+    /// (`start-dev`, `--optimized`), with the host range of the element or string holding it,
+    /// for rules about how the server is started.
+    pub command_words: Vec<(String, TextRange)>,
+    /// Kubernetes `spec.replicas` of the owning workload, Compose `deploy.replicas`/`scale`.
+    pub replicas: Option<u64>,
+}
+
+/// The words of command nodes (a list of strings or one string).
+fn command_words(commands: &[&Node]) -> Vec<(String, TextRange)> {
+    let mut words = Vec::new();
+    for command in commands {
+        let items: Vec<&Node> = match command.as_sequence() {
+            Some(items) => items.iter().collect(),
+            None => vec![*command],
+        };
+        for item in items {
+            if let Some(text) = item.as_str() {
+                words.extend(text.split_whitespace().map(|w| (w.to_string(), item.range)));
+            }
+        }
+    }
+    words
+}
+
+/// The container a unit of this file was built from (same label and image), for rules that
+/// need more of it than its options: probes, the sub-command.
+pub(crate) fn unit_container<'a>(
+    file: &ParsedFile<'_>,
+    doc: &'a Document,
+    unit: &Unit,
+) -> Option<Container<'a>> {
+    let UnitContent::Env(set) = &unit.content else {
+        return None;
+    };
+    let image_range = set.image.as_ref().map(|(_, r)| *r);
+    containers(file, doc)
+        .into_iter()
+        .find(|c| c.label == unit.label && c.image.map(|n| n.range) == image_range)
 }
 
 /// Every Compose service, Kubernetes pod-spec container and ECS container definition of a
@@ -306,6 +345,11 @@ fn compose_container<'a>(host: &Host<'_>, service: &'a Entry) -> Option<Containe
         .filter_map(|key| get_merged(body, key).map(|e| &e.value))
         .collect();
     add_commands(host, &commands, &mut set);
+    let command_words = command_words(&commands);
+    let replicas = get_merged(body, "deploy")
+        .and_then(|d| d.value.get("replicas"))
+        .or_else(|| get_merged(body, "scale"))
+        .and_then(|e| e.value.as_str()?.trim().parse().ok());
     let image = get_merged(body, "image").map(|e| &e.value);
     let probes = get_merged(body, "healthcheck")
         .map(|e| compose_probes(&e.value, host.text))
@@ -316,6 +360,8 @@ fn compose_container<'a>(host: &Host<'_>, service: &'a Entry) -> Option<Containe
         image,
         set,
         probes,
+        command_words,
+        replicas,
     })
 }
 
@@ -457,6 +503,8 @@ struct Origin {
     /// `Deployment keycloak`, `ECS task definition keycloak-test`.
     owner: Option<String>,
     ecs: bool,
+    /// `spec.replicas` of the Kubernetes workload.
+    replicas: Option<u64>,
 }
 
 /// Collect Kubernetes pod-spec containers and ECS container definitions below `node`.
@@ -502,6 +550,7 @@ fn find_containers<'a>(root: &'a Node, node: &'a Node, out: &mut Vec<(&'a Node, 
                         Origin {
                             owner: None,
                             ecs: true,
+                            replicas: None,
                         },
                     ));
                 }
@@ -528,7 +577,14 @@ fn origin_of(root: &Node, parent: &Node, ecs: bool) -> Origin {
         (None, Some(name), true) => Some(format!("task definition `{name}`")),
         _ => None,
     };
-    Origin { owner, ecs }
+    let replicas = root
+        .get_path(&["spec", "replicas"])
+        .and_then(|n| n.as_str()?.trim().parse().ok());
+    Origin {
+        owner,
+        ecs,
+        replicas,
+    }
 }
 
 /// Case-insensitive first letter: ECS JSON says `environment`, CloudFormation `Environment`.
@@ -548,7 +604,7 @@ fn pod_container<'a>(host: &Host<'_>, container: &'a Node, origin: &Origin) -> C
         .and_then(Node::as_str)
         .unwrap_or("");
     let mut set = EnvSet::default();
-    if origin.ecs {
+    let words = if origin.ecs {
         if let Some(items) = get_any(container, "environment").and_then(Node::as_sequence) {
             name_value_entries(host, items, EnvSource::EcsEnvironment, &mut set);
         }
@@ -560,6 +616,7 @@ fn pod_container<'a>(host: &Host<'_>, container: &'a Node, origin: &Origin) -> C
             .filter_map(|key| get_any(container, key))
             .collect();
         add_commands(host, &commands, &mut set);
+        command_words(&commands)
     } else {
         if let Some(items) = container.get("env").and_then(|e| e.value.as_sequence()) {
             name_value_entries(host, items, EnvSource::KubernetesEnv, &mut set);
@@ -569,7 +626,8 @@ fn pod_container<'a>(host: &Host<'_>, container: &'a Node, origin: &Origin) -> C
             .filter_map(|key| container.get(key).map(|e| &e.value))
             .collect();
         add_commands(host, &commands, &mut set);
-    }
+        command_words(&commands)
+    };
     let what = if origin.ecs {
         "ECS container"
     } else {
@@ -592,6 +650,8 @@ fn pod_container<'a>(host: &Host<'_>, container: &'a Node, origin: &Origin) -> C
         image: get_any(container, "image"),
         set,
         probes,
+        command_words: words,
+        replicas: origin.replicas,
     }
 }
 

@@ -4,7 +4,7 @@
 //! to a healthy server (trap T1).
 
 use super::{env_set, target};
-use crate::products::keycloak::extract::containers;
+use crate::products::keycloak::extract::unit_container;
 use crate::products::keycloak::probes::Probe;
 use crate::products::keycloak::values::{effective_value, is_true};
 use crate::rule::{FnRule, Rule, RuleContext, RuleMeta};
@@ -67,12 +67,7 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         && effective_value(set, "http-management-health-enabled")
             .is_some_and(|v| v.eq_ignore_ascii_case("false"));
     let Some(doc) = ctx.file.tree() else { return };
-    let image_range = set.image.as_ref().map(|(_, r)| *r);
-    let all = containers(ctx.file, doc);
-    let Some(container) = all
-        .iter()
-        .find(|c| c.label == ctx.unit.label && c.image.map(|n| n.range) == image_range)
-    else {
+    let Some(container) = unit_container(ctx.file, doc, ctx.unit) else {
         return;
     };
     let management = port_option(set, "http-management-port", 9000);

@@ -5,10 +5,13 @@ mod command_in_one_element;
 mod db_url_with_parts;
 mod deprecated_option;
 mod deprecated_option_value;
+mod guessable_bootstrap_admin;
 mod health_check_on_main_port;
 mod hostname_url_required;
 mod invalid_option_value;
 mod literal_secret;
+mod preview_features_in_production;
+mod start_dev_in_production;
 mod unknown_option;
 mod wildfly_variable;
 
@@ -37,6 +40,18 @@ pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
             health_check_on_main_port::ID,
             health_check_on_main_port::factory,
         ),
+        (
+            guessable_bootstrap_admin::ID,
+            guessable_bootstrap_admin::factory,
+        ),
+        (
+            start_dev_in_production::ID,
+            start_dev_in_production::factory,
+        ),
+        (
+            preview_features_in_production::ID,
+            preview_features_in_production::factory,
+        ),
     ]
 }
 
@@ -46,6 +61,17 @@ fn env_set<'a>(ctx: &'a RuleContext<'_>) -> Option<&'a EnvSet> {
         UnitContent::Env(set) => Some(set),
         _ => None,
     }
+}
+
+/// Whether the process runs the development server (`kc.sh start-dev`): dev mode has HTTP on,
+/// strict hostname off and local caches, and is not a deployment, so what it ignores does
+/// not break anything in production.
+pub(crate) fn runs_start_dev(ctx: &RuleContext<'_>) -> bool {
+    let Some(doc) = ctx.file.tree() else {
+        return false;
+    };
+    crate::products::keycloak::extract::unit_container(ctx.file, doc, ctx.unit)
+        .is_some_and(|c| c.command_words.iter().any(|(w, _)| w == "start-dev"))
 }
 
 /// The version a rule checks against: the target, else the current version.
