@@ -779,7 +779,7 @@ fn keycloak_container_unit(
 }
 
 /// The repository part of an image reference, lower-cased, without tag or digest.
-pub(super) fn image_repository(image: &str) -> String {
+pub(crate) fn image_repository(image: &str) -> String {
     let image = image.trim().to_ascii_lowercase();
     let without_digest = image.split('@').next().unwrap_or("");
     let slash = without_digest.rfind('/').map_or(0, |i| i + 1);

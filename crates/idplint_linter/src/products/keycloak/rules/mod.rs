@@ -10,6 +10,7 @@ mod health_check_on_main_port;
 mod hostname_url_required;
 mod invalid_option_value;
 mod literal_secret;
+mod optimized_build_time_option;
 mod preview_features_in_production;
 mod start_dev_in_production;
 mod unknown_option;
@@ -47,6 +48,10 @@ pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
         (
             start_dev_in_production::ID,
             start_dev_in_production::factory,
+        ),
+        (
+            optimized_build_time_option::ID,
+            optimized_build_time_option::factory,
         ),
         (
             preview_features_in_production::ID,

@@ -1,0 +1,137 @@
+//! `keycloak/optimized-build-time-option`: `start --optimized` on the stock Keycloak image
+//! with a build-time option set at runtime. `--optimized` skips the build step, so the
+//! server runs with what the image was built with; the stock image is built with the
+//! defaults. Up to 25 the changed value is ignored with a warning (no health endpoint, the
+//! wrong database kind); from 26 the server refuses to start (trap T6).
+
+use super::{env_set, target};
+use crate::products::keycloak::catalog::{BuildTime, catalog};
+use crate::products::keycloak::extract::{image_repository, unit_container};
+use crate::products::keycloak::values::option_of;
+use crate::rule::{FnRule, Rule, RuleContext, RuleMeta};
+use crate::unit::{EnvEntry, UnitKind, ValueKind};
+use crate::version::ProductVersion;
+use idplint_diagnostics::{Applicability, Diagnostic, Edit, Fix, Severity};
+use std::sync::Arc;
+
+pub const ID: &str = "keycloak/optimized-build-time-option";
+
+pub fn factory(meta: Arc<RuleMeta>) -> Box<dyn Rule> {
+    FnRule::boxed(meta, UnitKind::KeycloakEnvSet, check)
+}
+
+/// Whether `option` is fixed by `kc.sh build` in `version`.
+fn is_build_time(option: &str, version: &ProductVersion) -> bool {
+    let Some(def) = catalog().lookup(option) else {
+        return false;
+    };
+    match &def.build_time {
+        BuildTime::Yes => true,
+        BuildTime::Until(until) => version < until,
+        BuildTime::From(from) => version >= from,
+        BuildTime::No | BuildTime::Suffix | BuildTime::NotApplicable => false,
+    }
+}
+
+/// The value the stock image was built with, for the options people set most; a runtime
+/// value equal to it changes nothing.
+fn stock_default(option: &str, version: &ProductVersion) -> Option<&'static str> {
+    let xa_default_false = ProductVersion::parse("25.0.0").is_some_and(|v| version >= &v);
+    Some(match option {
+        "db" => "dev-file",
+        "health-enabled" | "metrics-enabled" | "tracing-enabled" => "false",
+        "http-relative-path" => "/",
+        "fips-mode" => "disabled",
+        "cache" => "ispn",
+        "transaction-xa-enabled" if xa_default_false => "false",
+        "transaction-xa-enabled" => "true",
+        _ => return None,
+    })
+}
+
+fn same_value(option: &str, value: &str, default: &str) -> bool {
+    let value = value.trim();
+    if option == "http-relative-path" {
+        return value.trim_end_matches('/') == default.trim_end_matches('/');
+    }
+    value.eq_ignore_ascii_case(default)
+}
+
+/// The official image (`quay.io/keycloak/keycloak`, Docker Hub `keycloak/keycloak`), which
+/// ships pre-built with default build options.
+fn is_stock_image(image: &str) -> bool {
+    let repository = image_repository(&crate::products::keycloak::extract::resolve_defaults(image));
+    repository == "keycloak/keycloak"
+        || repository == "quay.io/keycloak/keycloak"
+        || repository == "docker.io/keycloak/keycloak"
+}
+
+fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(set) = env_set(ctx) else { return };
+    let Some(version) = target(ctx) else { return };
+    let Some((image, _)) = &set.image else { return };
+    if !is_stock_image(image) {
+        // A custom image may well be built with exactly these values: not visible here.
+        return;
+    }
+    let Some(doc) = ctx.file.tree() else { return };
+    let Some(container) = unit_container(ctx.file, doc, ctx.unit) else {
+        return;
+    };
+    let words = &container.command_words;
+    // A `kc.sh build` in the same command builds with this environment first.
+    if !words.iter().any(|(w, _)| w == "--optimized") || words.iter().any(|(w, _)| w == "build") {
+        return;
+    }
+    let optimized: Option<&EnvEntry> = set
+        .entries
+        .iter()
+        .find(|e| e.source.is_command_line() && e.name == "--optimized");
+    let fails = ProductVersion::parse("26.0.0").is_some_and(|v| version >= &v);
+    for entry in &set.entries {
+        let Some(option) = option_of(entry) else {
+            continue;
+        };
+        if option == "optimized" || !is_build_time(&option, version) {
+            continue;
+        }
+        // A value that comes from elsewhere may equal the build; only literals are known.
+        let Some(value) = entry
+            .value
+            .as_deref()
+            .filter(|_| entry.value_kind == ValueKind::Literal)
+        else {
+            continue;
+        };
+        if stock_default(&option, version).is_some_and(|d| same_value(&option, value, d)) {
+            continue;
+        }
+        let consequence = if fails {
+            format!("Keycloak {version} refuses to start")
+        } else {
+            format!("Keycloak {version} ignores it and keeps the image's value")
+        };
+        let message = format!(
+            "`{}` is a build-time option, but `--optimized` on the stock image skips the build: {consequence}",
+            entry.name
+        );
+        let mut diagnostic = ctx.diagnostic(entry.name_range, message).with_help(
+            "Build a custom image with `kc.sh build` and this value (then keep `--optimized`), or drop `--optimized` so `start` builds at every container start",
+        );
+        diagnostic.severity = if fails {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        if let Some(flag) = optimized {
+            diagnostic = diagnostic
+                .with_label(flag.name_range, "skips the build step")
+                .with_fix(Fix::new(
+                    "Remove `--optimized` (the server builds at startup)",
+                    Applicability::Unsafe,
+                    vec![Edit::delete(flag.removal_range)],
+                ));
+        }
+        out.push(diagnostic);
+    }
+}
