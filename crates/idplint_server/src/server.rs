@@ -294,30 +294,27 @@ impl Server<'_> {
                 "the server is shutting down".to_string(),
             )));
         }
-        let result: Result<Value, Response> = match request.method.as_str() {
+        let result: Result<Value, (ErrorCode, String)> = match request.method.as_str() {
             "shutdown" => {
                 self.shutdown_requested = true;
                 Ok(Value::Null)
             }
             "textDocument/codeAction" => {
-                parse::<lsp::CodeActionParams>(&id, request.params).map(|p| self.code_action(p))
+                parse::<lsp::CodeActionParams>(request.params).map(|p| self.code_action(p))
             }
             "textDocument/hover" => {
-                parse::<lsp::HoverParams>(&id, request.params).map(|p| self.hover(p))
+                parse::<lsp::HoverParams>(request.params).map(|p| self.hover(p))
             }
-            "textDocument/diagnostic" => {
-                parse::<lsp::DocumentDiagnosticParams>(&id, request.params)
-                    .map(|p| self.pull_diagnostics(p))
-            }
-            _ => Err(Response::new_err(
-                id.clone(),
-                ErrorCode::MethodNotFound as i32,
+            "textDocument/diagnostic" => parse::<lsp::DocumentDiagnosticParams>(request.params)
+                .map(|p| self.pull_diagnostics(p)),
+            _ => Err((
+                ErrorCode::MethodNotFound,
                 format!("idplint does not handle {}", request.method),
             )),
         };
         let response = match result {
             Ok(value) => Response::new_ok(id, value),
-            Err(response) => response,
+            Err((code, message)) => Response::new_err(id, code as i32, message),
         };
         self.flush_published()?;
         self.send(Message::Response(response))
@@ -635,12 +632,7 @@ impl Server<'_> {
     }
 }
 
-fn parse<P: DeserializeOwned>(id: &RequestId, params: Value) -> Result<P, Response> {
-    serde_json::from_value(params).map_err(|error| {
-        Response::new_err(
-            id.clone(),
-            ErrorCode::InvalidParams as i32,
-            format!("invalid params: {error}"),
-        )
-    })
+fn parse<P: DeserializeOwned>(params: Value) -> Result<P, (ErrorCode, String)> {
+    serde_json::from_value(params)
+        .map_err(|error| (ErrorCode::InvalidParams, format!("invalid params: {error}")))
 }
