@@ -12,6 +12,7 @@ mod invalid_option_value;
 mod literal_secret;
 mod optimized_build_time_option;
 mod preview_features_in_production;
+mod removed_feature;
 mod start_dev_in_production;
 mod unknown_option;
 mod wildfly_variable;
@@ -53,6 +54,7 @@ pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
             optimized_build_time_option::ID,
             optimized_build_time_option::factory,
         ),
+        (removed_feature::ID, removed_feature::factory),
         (
             preview_features_in_production::ID,
             preview_features_in_production::factory,
