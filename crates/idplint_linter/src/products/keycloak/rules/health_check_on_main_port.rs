@@ -20,14 +20,14 @@ pub fn factory(meta: Arc<RuleMeta>) -> Box<dyn Rule> {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Endpoint {
+pub(super) enum Endpoint {
     Health,
     Metrics,
 }
 
 /// Which management endpoint a request path names: a `health` or `metrics` segment, below
 /// any relative path (`/auth/health/ready`).
-fn endpoint(path: &str) -> Option<Endpoint> {
+pub(super) fn endpoint(path: &str) -> Option<Endpoint> {
     let path = path.split(['?', '#']).next().unwrap_or("");
     let mut segments = path.split('/');
     if segments.clone().any(|s| s == "health") {
@@ -39,7 +39,7 @@ fn endpoint(path: &str) -> Option<Endpoint> {
     }
 }
 
-fn port_option(set: &crate::unit::EnvSet, option: &str, default: u32) -> u32 {
+pub(super) fn port_option(set: &crate::unit::EnvSet, option: &str, default: u32) -> u32 {
     effective_value(set, option)
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)

@@ -7,6 +7,7 @@ mod deprecated_option;
 mod deprecated_option_value;
 mod guessable_bootstrap_admin;
 mod health_check_on_main_port;
+mod health_check_relative_path;
 mod hostname_url_required;
 mod invalid_option_value;
 mod literal_secret;
@@ -41,6 +42,10 @@ pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
         (
             health_check_on_main_port::ID,
             health_check_on_main_port::factory,
+        ),
+        (
+            health_check_relative_path::ID,
+            health_check_relative_path::factory,
         ),
         (
             guessable_bootstrap_admin::ID,
