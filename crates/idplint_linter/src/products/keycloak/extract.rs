@@ -256,6 +256,15 @@ pub(crate) struct Container<'a> {
     pub command_words: Vec<(String, TextRange)>,
     /// Kubernetes `spec.replicas` of the owning workload, Compose `deploy.replicas`/`scale`.
     pub replicas: Option<u64>,
+    /// Whether options may also come from somewhere this file does not show: Compose
+    /// `env_file`, Kubernetes `envFrom`, ECS `environmentFiles`, or a volume mounted into
+    /// `/opt/keycloak/conf` (keycloak.conf, `server.keystore`).
+    pub outside_config: bool,
+}
+
+/// Whether a mount target is Keycloak's configuration directory.
+fn mounts_conf(target: &str) -> bool {
+    target.contains("/opt/keycloak/conf")
 }
 
 /// The words of command nodes (a list of strings or one string).
@@ -351,6 +360,16 @@ fn compose_container<'a>(host: &Host<'_>, service: &'a Entry) -> Option<Containe
         .or_else(|| get_merged(body, "scale"))
         .and_then(|e| e.value.as_str()?.trim().parse().ok());
     let image = get_merged(body, "image").map(|e| &e.value);
+    let volumes = get_merged(body, "volumes")
+        .and_then(|e| e.value.as_sequence())
+        .unwrap_or(&[]);
+    let outside_config = get_merged(body, "env_file").is_some()
+        || volumes.iter().any(|v| {
+            v.as_str().is_some_and(mounts_conf)
+                || v.get("target")
+                    .and_then(|t| t.value.as_str())
+                    .is_some_and(mounts_conf)
+        });
     let probes = get_merged(body, "healthcheck")
         .map(|e| compose_probes(&e.value, host.text))
         .unwrap_or_default();
@@ -362,6 +381,7 @@ fn compose_container<'a>(host: &Host<'_>, service: &'a Entry) -> Option<Containe
         probes,
         command_words,
         replicas,
+        outside_config,
     })
 }
 
@@ -652,7 +672,27 @@ fn pod_container<'a>(host: &Host<'_>, container: &'a Node, origin: &Origin) -> C
         probes,
         command_words: words,
         replicas: origin.replicas,
+        outside_config: outside_config(container, origin.ecs),
     }
+}
+
+/// Kubernetes `envFrom` / `volumeMounts`, ECS `environmentFiles` / `mountPoints`.
+fn outside_config(container: &Node, ecs: bool) -> bool {
+    let (from, mounts, path) = if ecs {
+        ("environmentFiles", "mountPoints", "containerPath")
+    } else {
+        ("envFrom", "volumeMounts", "mountPath")
+    };
+    get_any(container, from).is_some()
+        || get_any(container, mounts)
+            .and_then(Node::as_sequence)
+            .is_some_and(|items| {
+                items.iter().any(|m| {
+                    get_any(m, path)
+                        .and_then(Node::as_str)
+                        .is_some_and(mounts_conf)
+                })
+            })
 }
 
 /// `{name, value}` / `{name, valueFrom}` items (Kubernetes `env`, ECS `environment`/`secrets`).

@@ -15,6 +15,7 @@ mod optimized_build_time_option;
 mod preview_features_in_production;
 mod removed_feature;
 mod start_dev_in_production;
+mod start_without_hostname_or_tls;
 mod unknown_option;
 mod wildfly_variable;
 
@@ -60,6 +61,10 @@ pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
             optimized_build_time_option::factory,
         ),
         (removed_feature::ID, removed_feature::factory),
+        (
+            start_without_hostname_or_tls::ID,
+            start_without_hostname_or_tls::factory,
+        ),
         (
             preview_features_in_production::ID,
             preview_features_in_production::factory,
