@@ -14,6 +14,7 @@ mod literal_secret;
 mod optimized_build_time_option;
 mod preview_features_in_production;
 mod removed_feature;
+mod replicas_with_local_cache;
 mod start_dev_in_production;
 mod start_without_hostname_or_tls;
 mod unknown_option;
@@ -61,6 +62,10 @@ pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
             optimized_build_time_option::factory,
         ),
         (removed_feature::ID, removed_feature::factory),
+        (
+            replicas_with_local_cache::ID,
+            replicas_with_local_cache::factory,
+        ),
         (
             start_without_hostname_or_tls::ID,
             start_without_hostname_or_tls::factory,
