@@ -260,6 +260,69 @@ pub(crate) struct Container<'a> {
     /// `env_file`, Kubernetes `envFrom`, ECS `environmentFiles`, or a volume mounted into
     /// `/opt/keycloak/conf` (keycloak.conf, `server.keystore`).
     pub outside_config: bool,
+    /// Compose `ports` (short and long syntax); empty elsewhere.
+    pub published: Vec<PublishedPort>,
+}
+
+/// A Compose port publication.
+#[derive(Clone, Debug)]
+pub(crate) struct PublishedPort {
+    /// The port inside the container.
+    pub container: u32,
+    /// Whether it is bound to one host address other than `0.0.0.0`/`::`.
+    pub host_ip_bound: bool,
+    /// The item as written.
+    pub range: TextRange,
+    /// Where to insert `127.0.0.1:` in a short-syntax string written as-is.
+    pub insert_at: Option<u32>,
+}
+
+/// Compose `ports:` items: `"8080:8080"`, `"127.0.0.1:9000:9000/tcp"`, `9000`, or
+/// `{target: 9000, published: 9000, host_ip: 127.0.0.1}`.
+fn compose_ports(node: Option<&Node>, text: &str) -> Vec<PublishedPort> {
+    let Some(items) = node.and_then(Node::as_sequence) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for item in items {
+        if let Some(value) = item.as_str() {
+            let spec = value.split('/').next().unwrap_or("");
+            // The container port is after the last colon; IPv6 hosts are in brackets.
+            let Some(container) = spec.rsplit(':').next().and_then(|p| p.trim().parse().ok())
+            else {
+                continue;
+            };
+            let parts = spec.matches(':').count();
+            let host_ip = (parts >= 2).then(|| {
+                let end = spec.rfind(':').unwrap_or(0);
+                let before = &spec[..end];
+                before[..before.rfind(':').unwrap_or(0)].trim_matches(['[', ']'])
+            });
+            let host_ip_bound = host_ip.is_some_and(|ip| !matches!(ip, "" | "0.0.0.0" | "::"));
+            let insert_at = scalar_inner(item, text)
+                .filter(|(range, exact)| *exact && range.slice(text) == Some(value))
+                .map(|(range, _)| range.start);
+            out.push(PublishedPort {
+                container,
+                host_ip_bound,
+                range: item.range,
+                insert_at,
+            });
+        } else if let Some(target) = item
+            .get("target")
+            .and_then(|t| t.value.as_str()?.trim().parse().ok())
+        {
+            // Without `published` Compose picks a random host port: still published.
+            let host_ip = item.get("host_ip").and_then(|h| h.value.as_str());
+            out.push(PublishedPort {
+                container: target,
+                host_ip_bound: host_ip.is_some_and(|ip| !matches!(ip, "" | "0.0.0.0" | "::")),
+                range: item.range,
+                insert_at: None,
+            });
+        }
+    }
+    out
 }
 
 /// Whether a mount target is Keycloak's configuration directory.
@@ -373,6 +436,7 @@ fn compose_container<'a>(host: &Host<'_>, service: &'a Entry) -> Option<Containe
     let probes = get_merged(body, "healthcheck")
         .map(|e| compose_probes(&e.value, host.text))
         .unwrap_or_default();
+    let published = compose_ports(get_merged(body, "ports").map(|e| &e.value), host.text);
     Some(Container {
         label: format!("Compose service `{name}`"),
         name: name.to_string(),
@@ -382,6 +446,7 @@ fn compose_container<'a>(host: &Host<'_>, service: &'a Entry) -> Option<Containe
         command_words,
         replicas,
         outside_config,
+        published,
     })
 }
 
@@ -673,6 +738,7 @@ fn pod_container<'a>(host: &Host<'_>, container: &'a Node, origin: &Origin) -> C
         command_words: words,
         replicas: origin.replicas,
         outside_config: outside_config(container, origin.ecs),
+        published: Vec::new(),
     }
 }
 

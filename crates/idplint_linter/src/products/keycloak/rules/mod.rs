@@ -11,6 +11,7 @@ mod health_check_relative_path;
 mod hostname_url_required;
 mod invalid_option_value;
 mod literal_secret;
+mod management_port_published;
 mod optimized_build_time_option;
 mod preview_features_in_production;
 mod removed_feature;
@@ -62,6 +63,10 @@ pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
             optimized_build_time_option::factory,
         ),
         (removed_feature::ID, removed_feature::factory),
+        (
+            management_port_published::ID,
+            management_port_published::factory,
+        ),
         (
             replicas_with_local_cache::ID,
             replicas_with_local_cache::factory,
