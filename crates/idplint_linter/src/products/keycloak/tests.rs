@@ -438,3 +438,87 @@ fn options_left_to_dedicated_rules_are_covered_by_them() {
         );
     }
 }
+
+/// Every container of a file with what the process-shape rules read from it.
+fn containers_of(path: &str, text: &str) -> Vec<super::extract::Container<'static>> {
+    let format = sniff_format(path, text).expect("format");
+    // Leaked for the test only: containers borrow the parsed tree.
+    let text: &'static str = Box::leak(text.to_string().into_boxed_str());
+    let path: &'static str = Box::leak(path.to_string().into_boxed_str());
+    let file: &'static ParsedFile<'static> = Box::leak(Box::new(
+        ParsedFile::parse(path, text, format).expect("parses"),
+    ));
+    super::extract::containers(file, file.tree().expect("tree"))
+}
+
+#[test]
+fn probes_ports_and_shape_of_containers() {
+    let text = r#"{
+  "family": "kc",
+  "containerDefinitions": [
+    {
+      "name": "keycloak",
+      "image": "quay.io/keycloak/keycloak:26.0.0",
+      "command": ["start", "--optimized"],
+      "environmentFiles": [{ "value": "arn:aws:s3:::b/kc.env", "type": "s3" }],
+      "healthCheck": { "command": ["CMD-SHELL", "curl -f http://localhost:8080/health/ready || exit 1"] }
+    }
+  ]
+}"#;
+    let found = containers_of("task-definition.json", text);
+    let c = &found[0];
+    assert_eq!(c.probes.len(), 1);
+    let probe = &c.probes[0];
+    assert_eq!(
+        (probe.port, probe.path.as_str()),
+        (Some(8080), "/health/ready")
+    );
+    assert_eq!(slice(text, probe.port_range.unwrap()), "8080");
+    assert_eq!(slice(text, probe.path_range), "/health/ready");
+    assert!(probe.port_editable);
+    assert!(c.outside_config);
+    let words: Vec<&str> = c.command_words.iter().map(|(w, _)| w.as_str()).collect();
+    assert_eq!(words, ["start", "--optimized"]);
+
+    let text = "services:\n  keycloak:\n    image: quay.io/keycloak/keycloak:26.0.0\n    command: start-dev\n    deploy:\n      replicas: 2\n    ports:\n      - \"8080:8080\"\n      - 127.0.0.1:9000:9000\n      - \"[::]:9001:9000/tcp\"\n      - target: 9000\n        published: 19000\n        host_ip: 10.0.0.5\n";
+    let found = containers_of("docker-compose.yml", text);
+    let c = &found[0];
+    assert_eq!(c.replicas, Some(2));
+    assert!(!c.outside_config);
+    let ports: Vec<(u32, bool)> = c
+        .published
+        .iter()
+        .map(|p| (p.container, p.host_ip_bound))
+        .collect();
+    assert_eq!(
+        ports,
+        [(8080, false), (9000, true), (9000, false), (9000, true)]
+    );
+    assert_eq!(
+        c.published[0]
+            .insert_at
+            .map(|at| &text[at as usize..at as usize + 9]),
+        Some("8080:8080")
+    );
+
+    let text = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: kc\nspec:\n  replicas: 3\n  template:\n    spec:\n      containers:\n        - name: keycloak\n          image: quay.io/keycloak/keycloak:26.0.0\n          envFrom:\n            - configMapRef:\n                name: kc\n          ports:\n            - name: mgmt\n              containerPort: 9000\n          startupProbe:\n            httpGet:\n              path: \"/health/started\"\n              port: mgmt\n          livenessProbe:\n            exec:\n              command: [\"sh\", \"-c\", \"wget -qO- 127.0.0.1:9000/health/live\"]\n";
+    let found = containers_of("statefulset.yaml", text);
+    let c = &found[0];
+    assert_eq!(c.replicas, Some(3));
+    assert!(c.outside_config);
+    let probes: Vec<(String, Option<u32>, &str)> = c
+        .probes
+        .iter()
+        .map(|p| (p.what.clone(), p.port, p.path.as_str()))
+        .collect();
+    assert_eq!(
+        probes,
+        [
+            ("startupProbe".to_string(), Some(9000), "/health/started"),
+            ("livenessProbe".to_string(), Some(9000), "/health/live"),
+        ]
+    );
+    // A named port keeps the range of the name, so a fix writes the number over it.
+    assert_eq!(slice(text, c.probes[0].port_range.unwrap()), "mgmt");
+    assert_eq!(slice(text, c.probes[0].path_range), "/health/started");
+}
