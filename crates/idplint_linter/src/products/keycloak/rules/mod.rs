@@ -10,6 +10,7 @@ mod health_check_on_main_port;
 mod health_check_relative_path;
 mod hostname_url_required;
 mod invalid_option_value;
+mod kubernetes_stack_without_dns_query;
 mod literal_secret;
 mod management_port_published;
 mod optimized_build_time_option;
@@ -63,6 +64,10 @@ pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
             optimized_build_time_option::factory,
         ),
         (removed_feature::ID, removed_feature::factory),
+        (
+            kubernetes_stack_without_dns_query::ID,
+            kubernetes_stack_without_dns_query::factory,
+        ),
         (
             management_port_published::ID,
             management_port_published::factory,
