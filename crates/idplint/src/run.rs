@@ -14,7 +14,9 @@ use crate::read::{self, Loaded};
 use crate::{Failure, Streams};
 use idplint_diagnostics::{Severity, TextRange};
 use idplint_linter::source::sniff_format;
-use idplint_linter::{FileReport, Registry, options::matches_selector, registry::builtin};
+use idplint_linter::{
+    FileReport, LintOptions, Registry, options::matches_selector, registry::builtin,
+};
 use idplint_output::text::TextOptions;
 use idplint_output::{ColorChoice, FileResult, OutputFormat, RuleIndex, Summary};
 use rayon::prelude::*;
@@ -62,6 +64,9 @@ struct Outcome {
     explicit: bool,
     /// Standard input exactly as read, echoed by `fix` when there is nothing else to print.
     stdin_bytes: Option<Vec<u8>>,
+    /// `check`: the text and options of a file read but not yet linted; files are linted
+    /// together afterwards so cross-file rules see the whole run.
+    pending: Option<(String, LintOptions)>,
 }
 
 pub fn run(
@@ -148,6 +153,7 @@ pub fn run(
         outcomes.push(process(registry, &resolver, &input, loaded, bytes, mode));
     }
     outcomes.sort_by(|a, b| a.display.cmp(&b.display));
+    lint_runs(registry, &mut outcomes);
 
     let mut tool_error = !discovery.errors.is_empty();
     for error in &discovery.errors {
@@ -326,6 +332,53 @@ fn emit(
     }
 }
 
+/// Lint every pending file (`check`) as part of a run, so cross-file rules (an identity schema
+/// named by a config but missing from the files) see all of them. Files that resolve to the
+/// same `--target`/`--current`/`[target]` versions form one run (usually all of them); each
+/// keeps its own `select`/`ignore`/`per-file-ignores`. The runs are independent and linted in
+/// parallel. `fix` stays per file: its fixes are verified by re-linting that file alone, so
+/// they never depend on other files.
+fn lint_runs(registry: &Registry, outcomes: &mut [Outcome]) {
+    type VersionKey = (
+        std::collections::BTreeMap<idplint_linter::Product, idplint_linter::ProductVersion>,
+        std::collections::BTreeMap<idplint_linter::Product, idplint_linter::ProductVersion>,
+    );
+    let mut runs: Vec<(VersionKey, Vec<usize>)> = Vec::new();
+    for (index, outcome) in outcomes.iter().enumerate() {
+        let Some((_, options)) = &outcome.pending else {
+            continue;
+        };
+        let key = (options.targets.clone(), options.currents.clone());
+        match runs.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, members)) => members.push(index),
+            None => runs.push((key, vec![index])),
+        }
+    }
+    let reports: Vec<(usize, FileReport)> = runs
+        .par_iter()
+        .flat_map_iter(|(_, members)| {
+            let files: Vec<(&str, &str, &LintOptions)> = members
+                .iter()
+                .filter_map(|&i| {
+                    let outcome = &outcomes[i];
+                    let (text, options) = outcome.pending.as_ref()?;
+                    Some((outcome.display.as_str(), text.as_str(), options))
+                })
+                .collect();
+            let reports = idplint_linter::lint_files_each(registry, &files);
+            members.clone().into_iter().zip(reports)
+        })
+        .collect();
+    for (index, report) in reports {
+        if let Some(outcome) = outcomes.get_mut(index)
+            && let Some((text, _)) = outcome.pending.take()
+        {
+            outcome.text = keep_if_needed(text, &report);
+            outcome.report = report;
+        }
+    }
+}
+
 /// Read, lint or fix one input.
 fn process(
     registry: &Registry,
@@ -389,8 +442,7 @@ fn process(
     let path = input.display.as_str();
     let fix_mode = match mode {
         Mode::Check => {
-            outcome.report = idplint_linter::lint_as(registry, path, &text, format, &options.lint);
-            outcome.text = keep_if_needed(text, &outcome.report);
+            outcome.pending = Some((text, options.lint));
             return outcome;
         }
         Mode::Fix(fix_mode) => fix_mode,

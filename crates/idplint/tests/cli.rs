@@ -765,3 +765,41 @@ fn fix_kratos_fixture_keeps_crlf_and_comments() {
     let output = run(dir.path(), &[&args[..], &["--check"]].concat());
     assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
 }
+
+/// `check` lints the files of a directory as one run, so cross-file rules work from the command
+/// line: a config naming an identity schema that is not among the files is reported, and is
+/// not once the schema is there (even when that file has settings of its own).
+#[test]
+fn check_runs_cross_file_rules_over_all_files() {
+    let dir = temp();
+    let config = "version: v1.1.0\ndsn: memory\nidentity:\n  default_schema_id: default\n  schemas:\n    - id: default\n      url: file:///etc/config/kratos/identity.schema.json\n    - id: users\n      url: file:///etc/config/kratos/user.schema.json\n";
+    let schema = "{\n  \"$schema\": \"http://json-schema.org/draft-07/schema#\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"traits\": {\n      \"type\": \"object\",\n      \"properties\": { \"email\": { \"type\": \"string\" } }\n    }\n  }\n}\n";
+    write(dir.path(), "kratos.yml", config);
+    write(dir.path(), "user.schema.json", schema);
+    let not_found = |output: &Output| {
+        codes(output)
+            .iter()
+            .filter(|c| c.ends_with("kratos/identity-schema-not-found"))
+            .count()
+    };
+    let output = run(dir.path(), &["check", "--format", "json", "--exit-zero"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(not_found(&output), 1, "{}", stdout(&output));
+    // On its own the config says nothing about schemas kept elsewhere.
+    let output = run(
+        dir.path(),
+        &["check", "kratos.yml", "--format", "json", "--exit-zero"],
+    );
+    assert_eq!(not_found(&output), 0, "{}", stdout(&output));
+
+    write(dir.path(), "identity.schema.json", schema);
+    // Per-file settings do not split the run.
+    write(
+        dir.path(),
+        "idplint.toml",
+        "[per-file-ignores]\n\"user.schema.json\" = [\"kratos/identity-schema-code-identifier\"]\n",
+    );
+    let output = run(dir.path(), &["check", "--format", "json", "--exit-zero"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(not_found(&output), 0, "{}", stdout(&output));
+}

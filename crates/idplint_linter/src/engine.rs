@@ -57,7 +57,9 @@ pub fn lint_as(
         Prepared::Done(report) => report,
         Prepared::Ready(mut file) => {
             run_unit_rules(registry, &mut file, options);
-            run_project_rules(registry, &mut [&mut *file], &[path], options);
+            run_project_rules(registry, &mut [&mut *file], &[path], &|id: &str| {
+                options.is_enabled(id)
+            });
             finish(*file, options)
         }
     }
@@ -80,20 +82,40 @@ pub fn lint_files(
     files: &[(&str, &str)],
     options: &LintOptions,
 ) -> Vec<FileReport> {
+    let files: Vec<(&str, &str, &LintOptions)> = files
+        .iter()
+        .map(|(path, text)| (*path, *text, options))
+        .collect();
+    lint_files_each(registry, &files)
+}
+
+/// [`lint_files`] where each file brings its own options (its `idplint.toml`'s `select`,
+/// `ignore`, `per-file-ignores` and severities), so one run can span files with different
+/// settings. Versions are a property of the run: the `targets` and `currents` of the first
+/// file apply to all of them, so callers group files by those first. A cross-file rule runs
+/// when any file enables it; its findings are then filtered by the options of the file they
+/// land in.
+pub fn lint_files_each(
+    registry: &Registry,
+    files: &[(&str, &str, &LintOptions)],
+) -> Vec<FileReport> {
+    let Some((_, _, run_options)) = files.first() else {
+        return Vec::new();
+    };
     let mut stages: Vec<Prepared<'_>> = files
         .iter()
-        .map(|(path, text)| match sniff_format(path, text) {
+        .map(|(path, text, options)| match sniff_format(path, text) {
             Some(format) => prepare(path, text, format, options),
             None => Prepared::Done(FileReport::default()),
         })
         .collect();
-    inherit_run_versions(&mut stages, options);
-    for stage in &mut stages {
+    inherit_run_versions(&mut stages, run_options);
+    for (stage, (_, _, options)) in stages.iter_mut().zip(files) {
         if let Prepared::Ready(file) = stage {
             run_unit_rules(registry, file, options);
         }
     }
-    let paths: Vec<&str> = files.iter().map(|(path, _)| *path).collect();
+    let paths: Vec<&str> = files.iter().map(|(path, _, _)| *path).collect();
     let mut ready: Vec<&mut ReadyFile<'_>> = stages
         .iter_mut()
         .filter_map(|stage| match stage {
@@ -101,10 +123,12 @@ pub fn lint_files(
             Prepared::Done(_) => None,
         })
         .collect();
-    run_project_rules(registry, &mut ready, &paths, options);
+    let enabled = |id: &str| files.iter().any(|(_, _, options)| options.is_enabled(id));
+    run_project_rules(registry, &mut ready, &paths, &enabled);
     stages
         .into_iter()
-        .map(|stage| match stage {
+        .zip(files)
+        .map(|(stage, (_, _, options))| match stage {
             Prepared::Done(report) => report,
             Prepared::Ready(file) => finish(*file, options),
         })
@@ -262,7 +286,7 @@ fn run_project_rules(
     registry: &Registry,
     files: &mut [&mut ReadyFile<'_>],
     paths: &[&str],
-    options: &LintOptions,
+    enabled: &dyn Fn(&str) -> bool,
 ) {
     let mut found: Vec<(usize, Diagnostic)> = Vec::new();
     {
@@ -280,7 +304,7 @@ fn run_project_rules(
             }
         }
         for rule in registry.rules() {
-            if !options.is_enabled(&rule.meta().id) {
+            if !enabled(&rule.meta().id) {
                 continue;
             }
             let ctx = ProjectContext {

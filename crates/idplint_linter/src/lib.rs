@@ -20,7 +20,7 @@ pub mod suppression;
 pub mod unit;
 pub mod version;
 
-pub use engine::{FileReport, FixReport, fix, lint, lint_as, lint_files};
+pub use engine::{FileReport, FixReport, fix, lint, lint_as, lint_files, lint_files_each};
 pub use options::LintOptions;
 pub use registry::{Registry, registry};
 pub use rule::{Rule, RuleContext, RuleMeta};
