@@ -227,6 +227,62 @@ fn requests(command: &str) -> Vec<Request<'_>> {
     out
 }
 
+/// Health checks of CloudFormation `AWS::ElasticLoadBalancingV2::TargetGroup` resources in
+/// the same template (`HealthCheckPath`, `HealthCheckPort`, where `traffic-port`, the
+/// default, means the target group's `Port`).
+pub(crate) fn target_group_probes(roots: &[Node], text: &str) -> Vec<Probe> {
+    let mut out = Vec::new();
+    for root in roots {
+        let Some(resources) = root.get("Resources").and_then(|e| e.value.as_mapping()) else {
+            continue;
+        };
+        for resource in resources {
+            let body = &resource.value;
+            let is_target_group = body
+                .get("Type")
+                .and_then(|t| t.value.as_str())
+                .is_some_and(|t| t == "AWS::ElasticLoadBalancingV2::TargetGroup");
+            let Some(properties) = body.get("Properties").map(|e| &e.value) else {
+                continue;
+            };
+            if !is_target_group {
+                continue;
+            }
+            let Some(path_node) = properties.get("HealthCheckPath").map(|e| &e.value) else {
+                continue;
+            };
+            let Some(path) = path_node.as_str() else {
+                continue;
+            };
+            let explicit = properties.get("HealthCheckPort").map(|e| &e.value);
+            let traffic = explicit
+                .and_then(Node::as_str)
+                .is_none_or(|p| p == "traffic-port");
+            let port_node = if traffic {
+                properties.get("Port").map(|e| &e.value)
+            } else {
+                explicit
+            };
+            let port = port_node.and_then(|n| n.as_str()?.trim().parse().ok());
+            // Only an explicit `HealthCheckPort` is rewritten; `traffic-port` and the
+            // target group's own `Port` carry the application traffic.
+            let (port_range, port_editable) = match explicit.and_then(|n| scalar_inner(n, text)) {
+                Some((range, exact)) => (Some(range), exact),
+                None => (None, false),
+            };
+            out.push(Probe {
+                what: format!("target group `{}`", resource.key_str()),
+                port,
+                port_range: port_range.or(port_node.map(|n| n.range)),
+                port_editable,
+                path: path.to_string(),
+                path_range: scalar_inner(path_node, text).map_or(path_node.range, |(r, _)| r),
+            });
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

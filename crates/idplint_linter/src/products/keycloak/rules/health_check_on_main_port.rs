@@ -4,8 +4,8 @@
 //! to a healthy server (trap T1).
 
 use super::{env_set, target};
-use crate::products::keycloak::extract::unit_container;
-use crate::products::keycloak::probes::Probe;
+use crate::products::keycloak::extract::{containers, unit_container};
+use crate::products::keycloak::probes::{Probe, target_group_probes};
 use crate::products::keycloak::values::{effective_value, is_true};
 use crate::rule::{FnRule, Rule, RuleContext, RuleMeta};
 use crate::unit::UnitKind;
@@ -77,7 +77,13 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         8080,
         8443,
     ];
-    for probe in &container.probes {
+    // A CloudFormation template with one container: its load balancer health checks are
+    // that container's too.
+    let mut probes = container.probes.clone();
+    if containers(ctx.file, doc).len() == 1 {
+        probes.extend(target_group_probes(&doc.roots, ctx.file.text));
+    }
+    for probe in &probes {
         let Some(endpoint) = endpoint(&probe.path) else {
             continue;
         };
