@@ -639,3 +639,18 @@ fn requests_after_shutdown_are_refused() {
     client.notify("exit", Value::Null);
     assert_eq!(wait(&mut client.child), 0);
 }
+
+#[test]
+fn editor_only_ignores_from_initialization_options() {
+    let dir = tempfile::tempdir().unwrap();
+    let uri = uri_of(&dir.path().join("kratos.yml"));
+    let mut client = Client::start(dir.path());
+    client.initialize(json!({}), json!({"ignore": [TTL]}));
+    client.open(&uri, "yaml", KRATOS);
+    let diagnostics = client.diagnostics_for(&uri, 1);
+    assert!(
+        diagnostics.iter().all(|d| d["code"] != TTL),
+        "{diagnostics:#?}"
+    );
+    assert_eq!(client.shutdown(), 0);
+}

@@ -41,6 +41,10 @@ pub struct ClientFeatures {
     pub related_information: bool,
     pub markdown_hover: bool,
     pub debounce: Option<Duration>,
+    /// Rule selectors never reported in this editor (initialization option `ignore`), on top
+    /// of `idplint.toml`: for silencing what another server already says (see
+    /// docs/editors.md on yaml-language-server) without changing what CI reports.
+    pub ignore: Vec<String>,
 }
 
 impl ClientFeatures {
@@ -82,6 +86,7 @@ impl ClientFeatures {
                 .pointer("/initializationOptions/debounceMs")
                 .and_then(Value::as_u64)
                 .map(Duration::from_millis),
+            ignore: strings("/initializationOptions/ignore"),
         }
     }
 }
@@ -484,7 +489,11 @@ impl Server<'_> {
             .get(uri)
             .is_some_and(|a| a.version == document.version && a.generation == generation);
         if !fresh {
-            let resolved = self.settings.resolve(document.path.as_deref());
+            let mut resolved = self.settings.resolve(document.path.as_deref());
+            resolved
+                .options
+                .ignore
+                .extend(self.client.ignore.iter().cloned());
             if let Some(error) = &resolved.error
                 && self.reported_settings_errors.insert(error.clone())
             {
