@@ -654,3 +654,45 @@ fn editor_only_ignores_from_initialization_options() {
     );
     assert_eq!(client.shutdown(), 0);
 }
+
+#[test]
+fn secret_values_never_reach_the_client_outside_the_document() {
+    const SECRET: &str = "Sup3rS3cretPassw0rd";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("idplint.toml"),
+        "[target]\nkeycloak = \"26.0.0\"\n",
+    )
+    .unwrap();
+    let uri = uri_of(&dir.path().join(".env"));
+    let mut client = Client::start(dir.path());
+    client.initialize(
+        json!({"textDocument": {"publishDiagnostics": {"relatedInformation": true}}}),
+        json!({}),
+    );
+    client.open(
+        &uri,
+        "dotenv",
+        &format!("KC_DB=postgres\nKC_DB_PASSWORD={SECRET}\nKC_PROXY=edge\n"),
+    );
+    let diagnostics = client.diagnostics_for(&uri, 1);
+    assert!(!diagnostics.is_empty());
+    let published = serde_json::to_string(&diagnostics).unwrap();
+    assert!(!published.contains(SECRET), "{published}");
+    for line in 0..3 {
+        let hover = client.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": 16}}),
+        );
+        assert!(!hover.to_string().contains(SECRET), "{hover}");
+        let actions = client.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": range(line, 0, 30),
+                   "context": {"diagnostics": []}}),
+        );
+        for action in actions.as_array().unwrap() {
+            assert!(!action["title"].as_str().unwrap().contains(SECRET));
+        }
+    }
+    assert_eq!(client.shutdown(), 0);
+}
