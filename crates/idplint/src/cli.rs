@@ -24,6 +24,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Apply fixes (safe ones; unsafe ones too with --unsafe-fixes), then report what is left.
     Fix(FixArgs),
+    /// Upgrade to a release: fix with the target's unsafe fixes, bump version markers (Kratos
+    /// `version:`, image tags) and print the ordered upgrade plan (backup, migrate, deploy).
+    Upgrade(UpgradeArgs),
     /// List every rule.
     Rules(RulesArgs),
     /// Print the documentation of one rule.
@@ -68,6 +71,21 @@ pub struct FixArgs {
     #[arg(long, conflicts_with = "check")]
     pub diff: bool,
     /// Write nothing; exit 1 if fixes would change a file (or findings remain).
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UpgradeArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// The release to upgrade to, e.g. `kratos=v1.3.1` or `keycloak=26.4.0` (repeatable).
+    #[arg(long, required = true, value_name = "PRODUCT=VERSION", value_parser = parse_product_version)]
+    pub to: Vec<(Product, ProductVersion)>,
+    /// Print a unified diff of the changes instead of writing them; exit 1 if there are any.
+    #[arg(long, conflicts_with = "check")]
+    pub diff: bool,
+    /// Write nothing; exit 1 if the upgrade would change a file (or findings remain).
     #[arg(long)]
     pub check: bool,
 }

@@ -5,6 +5,7 @@
 //! (`src/main.rs`) and `idplint-pre-commit`, the root package's binary that pre-commit's
 //! `language: rust` builds with `cargo install --path .` (see the root `Cargo.toml`).
 
+mod bump;
 mod cli;
 mod config;
 mod discover;
@@ -13,6 +14,7 @@ mod paths;
 mod read;
 mod rules;
 mod run;
+mod upgrade;
 mod write;
 
 use clap::Parser;
@@ -138,6 +140,7 @@ fn execute(cli: Cli, streams: &mut Streams) -> Result<u8, Failure> {
                 streams,
             )
         }
+        Command::Upgrade(args) => upgrade::run(registry, args, streams),
         Command::Rules(args) => rules::list(registry, &args, streams),
         Command::Explain(args) => rules::explain(registry, &args.id, streams),
         // Standard output belongs to the protocol from here on; nothing else may write to it.

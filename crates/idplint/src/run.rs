@@ -64,6 +64,10 @@ struct Outcome {
     explicit: bool,
     /// Standard input exactly as read, echoed by `fix` when there is nothing else to print.
     stdin_bytes: Option<Vec<u8>>,
+    /// `upgrade`: the versions of the markers bumped in this file.
+    bumped_from: Vec<(idplint_linter::Product, idplint_linter::ProductVersion)>,
+    /// `upgrade`: the file starts Keycloak with `--optimized`.
+    optimized: bool,
     /// `check`: the text and options of a file read but not yet linted; files are linted
     /// together afterwards so cross-file rules see the whole run.
     pending: Option<(String, LintOptions)>,
@@ -76,6 +80,34 @@ pub fn run(
     unsafe_fixes: bool,
     streams: &mut Streams,
 ) -> Result<u8, Failure> {
+    run_with(registry, common, mode, unsafe_fixes, None, streams)
+}
+
+/// What `idplint upgrade` adds to `fix`: the versions to bump markers to, and what the run
+/// found out for the plan.
+#[derive(Debug, Default)]
+pub struct UpgradeRun {
+    pub to: Vec<(idplint_linter::Product, idplint_linter::ProductVersion)>,
+    /// Versions the markers had before the bump, over all files.
+    pub from: Vec<(idplint_linter::Product, idplint_linter::ProductVersion)>,
+    /// Some file starts Keycloak with `--optimized` (the image must be rebuilt).
+    pub optimized: bool,
+    /// Files whose text changed (or would).
+    pub changed: Vec<String>,
+    /// With `--format json`, the findings array, printed with the plan.
+    pub findings_json: Option<Vec<u8>>,
+}
+
+pub fn run_with(
+    registry: &Registry,
+    common: &CommonArgs,
+    mode: Mode,
+    unsafe_fixes: bool,
+    mut upgrade: Option<&mut UpgradeRun>,
+    streams: &mut Streams,
+) -> Result<u8, Failure> {
+    let bump_to = upgrade.as_ref().map(|u| u.to.clone());
+    let bump_to = bump_to.as_deref();
     validate_selectors(registry, &common.select, "--select")?;
     validate_selectors(registry, &common.ignore, "--ignore")?;
     let cwd = std::env::current_dir()
@@ -131,7 +163,7 @@ pub fn run(
         .into_par_iter()
         .map(|input| {
             let loaded = read::file(&input.path);
-            process(registry, &resolver, &input, loaded, None, mode)
+            process(registry, &resolver, &input, loaded, None, mode, bump_to)
         })
         .collect();
     for input in stdin_inputs {
@@ -150,7 +182,9 @@ pub fn run(
             Ok((loaded, bytes)) => (Ok(loaded), Some(bytes)),
             Err(error) => (Err(error), None),
         };
-        outcomes.push(process(registry, &resolver, &input, loaded, bytes, mode));
+        outcomes.push(process(
+            registry, &resolver, &input, loaded, bytes, mode, bump_to,
+        ));
     }
     outcomes.sort_by(|a, b| a.display.cmp(&b.display));
     lint_runs(registry, &mut outcomes);
@@ -210,6 +244,13 @@ pub fn run(
     let rules = RuleIndex::new(registry.metas());
     let applied: usize = outcomes.iter().map(|o| o.applied).sum();
     let changed: Vec<&Outcome> = outcomes.iter().filter(|o| o.changed).collect();
+    if let Some(upgrade) = upgrade.as_deref_mut() {
+        for outcome in &outcomes {
+            upgrade.from.extend(outcome.bumped_from.iter().cloned());
+            upgrade.optimized |= outcome.optimized;
+        }
+        upgrade.changed = changed.iter().map(|o| o.display.clone()).collect();
+    }
 
     if mode == Mode::Fix(FixMode::Diff) {
         let mut output = Vec::new();
@@ -260,7 +301,11 @@ pub fn run(
             env!("CARGO_PKG_VERSION"),
         )
         .map_err(|error| Failure::new(format!("cannot render the report: {error}")))?;
-        emit(&buffer, common.output_file.as_deref(), to_stderr, streams)?;
+        match upgrade {
+            // `upgrade --format json` prints one document: the findings and the plan.
+            Some(upgrade) if format == OutputFormat::Json => upgrade.findings_json = Some(buffer),
+            _ => emit(&buffer, common.output_file.as_deref(), to_stderr, streams)?,
+        }
         match mode {
             Mode::Fix(FixMode::Write) if format == OutputFormat::Text && applied > 0 => {
                 streams.note(&format!(
@@ -308,7 +353,7 @@ pub fn run(
 
 /// Send the report to `--output-file` when given (replacing it), else to standard output (or
 /// standard error while standard output carries fixed text).
-fn emit(
+pub fn emit(
     bytes: &[u8],
     output_file: Option<&std::path::Path>,
     to_stderr: bool,
@@ -387,6 +432,7 @@ fn process(
     loaded: std::io::Result<Loaded>,
     stdin_bytes: Option<Vec<u8>>,
     mode: Mode,
+    bump_to: Option<&[(idplint_linter::Product, idplint_linter::ProductVersion)]>,
 ) -> Outcome {
     let mut outcome = Outcome {
         display: input.display.clone(),
@@ -447,7 +493,27 @@ fn process(
         }
         Mode::Fix(fix_mode) => fix_mode,
     };
-    let fixed = idplint_linter::fix(registry, path, &text, &options.lint, options.minimum_fix);
+    let mut fixed = idplint_linter::fix(registry, path, &text, &options.lint, options.minimum_fix);
+    // `upgrade`: once the fixes are in (and only if they were accepted), bump the version
+    // markers, and report on the bumped text.
+    if let Some(to) = bump_to
+        && fixed.failure.is_none()
+    {
+        let base = fixed.fixed.as_deref().unwrap_or(&text);
+        outcome.optimized = base.contains("--optimized");
+        let bumps = crate::bump::find(base, to);
+        if !bumps.is_empty() {
+            let bumped = crate::bump::apply(base, &bumps);
+            outcome.bumped_from = bumps.iter().map(|b| (b.product, b.from.clone())).collect();
+            *fixed
+                .applied
+                .entry("idplint/version-bump".to_string())
+                .or_default() += bumps.len();
+            fixed.remaining =
+                idplint_linter::lint_as(registry, path, &bumped, format, &options.lint);
+            fixed.fixed = Some(bumped);
+        }
+    }
     outcome.fix_failure = fixed.failure;
     let Some(new_text) = fixed.fixed else {
         outcome.report = fixed.remaining;

@@ -1,0 +1,222 @@
+//! `idplint upgrade --to P=V`: `fix` with the target's unsafe fixes, version markers bumped
+//! (see `bump`), then the ordered upgrade plan: what to do outside the files, in order.
+//! Release notes that no rule can check come from `rules/<product>/upgrade-notes.tsv`.
+
+use crate::cli::UpgradeArgs;
+use crate::run::{self, FixMode, Mode, UpgradeRun};
+use crate::{Failure, Streams};
+use idplint_linter::{Product, ProductVersion, Registry};
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+pub struct Plan {
+    pub product: String,
+    /// The oldest version found in the files (or `--current`); `null` when none was found.
+    pub from: Option<String>,
+    pub to: String,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Step {
+    /// `backup`, `sdk`, `breaking-change`, `compatibility`, `build`, `migrate`, `deploy`.
+    pub kind: &'static str,
+    pub text: String,
+}
+
+pub fn run(registry: &Registry, args: UpgradeArgs, streams: &mut Streams) -> Result<u8, Failure> {
+    let mut common = args.common;
+    for (product, version) in &args.to {
+        common.target.retain(|(p, _)| p != product);
+        common.target.push((*product, version.clone()));
+    }
+    let mode = if args.diff {
+        FixMode::Diff
+    } else if args.check {
+        FixMode::Check
+    } else {
+        FixMode::Write
+    };
+    let mut upgrade = UpgradeRun {
+        to: args.to.clone(),
+        ..UpgradeRun::default()
+    };
+    let code = run::run_with(
+        registry,
+        &common,
+        Mode::Fix(mode),
+        true,
+        Some(&mut upgrade),
+        streams,
+    )?;
+    if code == 2 {
+        return Ok(code);
+    }
+    let plans: Vec<Plan> = args
+        .to
+        .iter()
+        .map(|(product, to)| {
+            let from = common
+                .current
+                .iter()
+                .find(|(p, _)| p == product)
+                .map(|(_, v)| v.clone())
+                .or_else(|| {
+                    upgrade
+                        .from
+                        .iter()
+                        .filter(|(p, _)| p == product)
+                        .map(|(_, v)| v.clone())
+                        .min()
+                });
+            plan(*product, from.as_ref(), to, upgrade.optimized)
+        })
+        .collect();
+    match upgrade.findings_json.take() {
+        Some(findings) => {
+            let findings: serde_json::Value = serde_json::from_slice(&findings)
+                .map_err(|error| Failure::new(format!("cannot render the report: {error}")))?;
+            let document = serde_json::json!({
+                "changed": upgrade.changed,
+                "plan": plans,
+                "findings": findings,
+            });
+            let mut text = serde_json::to_string_pretty(&document)
+                .map_err(|error| Failure::new(format!("cannot render the plan: {error}")))?;
+            text.push('\n');
+            run::emit(
+                text.as_bytes(),
+                common.output_file.as_deref(),
+                false,
+                streams,
+            )?;
+        }
+        None => {
+            let mut text = String::new();
+            for plan in &plans {
+                text.push_str(&render_text(plan));
+            }
+            // With --diff standard output carries the patch; the plan goes with the notes.
+            if mode == FixMode::Diff {
+                streams.note(text.trim_end());
+            } else {
+                streams.out_bytes(text.as_bytes());
+            }
+        }
+    }
+    Ok(code)
+}
+
+fn render_text(plan: &Plan) -> String {
+    let from = plan.from.as_deref().unwrap_or("the current version");
+    let mut text = format!(
+        "\nUpgrade plan for {} ({from} -> {}):\n",
+        plan.product, plan.to
+    );
+    for (number, step) in plan.steps.iter().enumerate() {
+        text.push_str(&format!("  {}. {}\n", number + 1, step.text));
+    }
+    text
+}
+
+/// The notes of `rules/<product>/upgrade-notes.tsv` for releases in `(from, to]`.
+fn notes(product: Product, from: Option<&ProductVersion>, to: &ProductVersion) -> Vec<String> {
+    let file = match product {
+        Product::Kratos => "kratos/upgrade-notes.tsv",
+        Product::Keycloak => "keycloak/upgrade-notes.tsv",
+        _ => return Vec::new(),
+    };
+    let Some((_, text)) = idplint_linter::registry::RULE_FILES
+        .iter()
+        .find(|(path, _)| *path == file)
+    else {
+        return Vec::new();
+    };
+    text.lines()
+        .filter(|line| !line.starts_with('#') && !line.starts_with("release\t"))
+        .filter_map(|line| line.split_once('\t'))
+        .filter_map(|(release, note)| Some((ProductVersion::parse(release)?, note)))
+        .filter(|(release, _)| from.is_none_or(|from| from < release) && release <= to)
+        .map(|(_, note)| note.trim().to_string())
+        .collect()
+}
+
+pub fn plan(
+    product: Product,
+    from: Option<&ProductVersion>,
+    to: &ProductVersion,
+    optimized: bool,
+) -> Plan {
+    let step = |kind, text: String| Step { kind, text };
+    let breaking = notes(product, from, to)
+        .into_iter()
+        .map(|note| step("breaking-change", format!("Breaking change: {note}")));
+    let mut steps = Vec::new();
+    match product {
+        Product::Kratos => {
+            steps.push(step("backup", "Back up the Kratos database (e.g. `pg_dump`): SQL migrations cannot be rolled back.".to_string()));
+            steps.push(step(
+                "sdk",
+                format!("Update the Ory Kratos SDK and API clients to {to}."),
+            ));
+            steps.extend(breaking);
+            steps.push(step("migrate", format!("Run `kratos migrate sql -e --yes` with the {to} image (`oryd/kratos:{to}`) BEFORE rolling out the new pods: until the migrations are applied, new pods answer 503 \"migrations have not yet been fully applied\".")));
+            steps.push(step("deploy", format!("Deploy {to} (the bumped config and image tags), then check `/health/ready` on the admin port.")));
+        }
+        Product::Keycloak => {
+            steps.push(step("backup", "Back up the Keycloak database: Keycloak migrates its schema on the first start of the new version and cannot downgrade it.".to_string()));
+            steps.extend(breaking);
+            steps.push(step("compatibility", format!("Rolling updates work only between compatible releases (patch releases of one minor version; from 26.2 check with `kc.sh update-compatibility check`): for an upgrade to {to}, stop every node of the old version before starting the new one, or use a blue/green deployment.")));
+            if optimized {
+                steps.push(step("build", format!("Rebuild the optimized image: run `kc.sh build` on the {to} image with your build-time options, since `start --optimized` skips the build step.")));
+            }
+            steps.push(step("deploy", format!("Deploy {to}: start one node first so it migrates the database, then the rest; check `/health/ready`.")));
+        }
+        _ => {
+            steps.push(step("backup", "Back up the database.".to_string()));
+            steps.extend(breaking);
+            steps.push(step("deploy", format!("Deploy {to}.")));
+        }
+    }
+    Plan {
+        product: product.to_string(),
+        from: from.map(ToString::to_string),
+        to: to.to_string(),
+        steps,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn kratos_plan_migrates_before_deploying_and_lists_crossed_notes() {
+        let from = ProductVersion::parse("v0.10.1").unwrap();
+        let to = ProductVersion::parse("v0.11.1").unwrap();
+        let plan = plan(Product::Kratos, Some(&from), &to, false);
+        let kinds: Vec<&str> = plan.steps.iter().map(|s| s.kind).collect();
+        let at = |k| kinds.iter().position(|x| *x == k).unwrap();
+        assert!(at("backup") < at("migrate") && at("migrate") < at("deploy"));
+        assert!(
+            plan.steps
+                .iter()
+                .any(|s| s.text.contains("keyset pagination"))
+        );
+        // Not crossed: no v0.11 notes.
+        let from = ProductVersion::parse("v0.11.0").unwrap();
+        let plan = super::plan(Product::Kratos, Some(&from), &to, false);
+        assert!(!plan.steps.iter().any(|s| s.kind == "breaking-change"));
+    }
+
+    #[test]
+    fn keycloak_plan_crossing_25_and_optimized() {
+        let from = ProductVersion::parse("24.0").unwrap();
+        let to = ProductVersion::parse("26.4.0").unwrap();
+        let plan = plan(Product::Keycloak, Some(&from), &to, true);
+        assert!(plan.steps.iter().any(|s| s.text.contains("9000")));
+        assert!(plan.steps.iter().any(|s| s.kind == "build"));
+        assert!(plan.steps.iter().any(|s| s.kind == "compatibility"));
+    }
+}

@@ -1,0 +1,154 @@
+//! End-to-end tests of `idplint upgrade` in temporary directories.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_idplint"))
+        .args(args)
+        .current_dir(dir)
+        .env("HOME", dir)
+        .env_remove("XDG_CONFIG_HOME")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run idplint")
+}
+
+fn testdata(path: &str) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata");
+    std::fs::read_to_string(root.join(path)).unwrap()
+}
+
+fn document(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+fn step_kinds(plan: &Value) -> Vec<String> {
+    plan["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn kratos_seed_000_upgrades_to_v0_11_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = testdata("kratos/seed-000-upgrade/kratos.yml");
+    std::fs::write(dir.path().join("kratos.yml"), &original).unwrap();
+    let output = run(
+        dir.path(),
+        &[
+            "upgrade",
+            "--to",
+            "kratos=v0.11.1",
+            "--format",
+            "json",
+            "--exit-zero",
+        ],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let fixed = std::fs::read_to_string(dir.path().join("kratos.yml")).unwrap();
+    assert!(fixed.contains("version: v0.11.1\n"), "{fixed}");
+    assert!(!fixed.contains("message_ttl"), "{fixed}");
+    // The v0.11 default changes are pinned (the fixture's expected output carries them).
+    let expected = testdata("kratos/seed-000-upgrade/kratos.yml.fixed");
+    assert_eq!(
+        fixed.replace("version: v0.11.1", "version: v0.10.1"),
+        expected.replace("version: v0.11.1", "version: v0.10.1")
+    );
+    let json = document(&output);
+    assert_eq!(json["changed"], serde_json::json!(["kratos.yml"]));
+    let plan = &json["plan"][0];
+    assert_eq!(plan["product"], "kratos");
+    assert_eq!(plan["from"], "v0.10.1");
+    assert_eq!(plan["to"], "v0.11.1");
+    let kinds = step_kinds(plan);
+    let at = |k: &str| kinds.iter().position(|x| x == k).unwrap();
+    assert!(at("backup") < at("migrate"), "{kinds:?}");
+    assert!(at("migrate") < at("deploy"), "{kinds:?}");
+    assert!(kinds.iter().any(|k| k == "breaking-change"), "{kinds:?}");
+    assert!(json["findings"].is_array());
+
+    // A second upgrade changes nothing.
+    let output = run(
+        dir.path(),
+        &[
+            "upgrade",
+            "--to",
+            "kratos=v0.11.1",
+            "--check",
+            "--exit-zero",
+        ],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("kratos.yml")).unwrap(),
+        fixed
+    );
+}
+
+#[test]
+fn compose_keycloak_24_to_26_4() {
+    let dir = tempfile::tempdir().unwrap();
+    let compose = "services:\n  keycloak:\n    image: quay.io/keycloak/keycloak:24.0\n    command: start\n    environment:\n      KC_PROXY: edge\n      KC_HOSTNAME: auth.example.com\n";
+    std::fs::write(dir.path().join("compose.yaml"), compose).unwrap();
+    // --diff writes nothing and shows the change.
+    let output = run(
+        dir.path(),
+        &["upgrade", "--to", "keycloak=26.4.0", "--diff"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let diff = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        diff.contains("+    image: quay.io/keycloak/keycloak:26.4.0"),
+        "{diff}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("compose.yaml")).unwrap(),
+        compose
+    );
+
+    let output = run(
+        dir.path(),
+        &["upgrade", "--to", "keycloak=26.4.0", "--exit-zero"],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let upgraded = std::fs::read_to_string(dir.path().join("compose.yaml")).unwrap();
+    assert!(
+        upgraded.contains("image: quay.io/keycloak/keycloak:26.4.0\n"),
+        "{upgraded}"
+    );
+    assert!(!upgraded.contains("KC_PROXY: edge"), "{upgraded}");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("Upgrade plan for keycloak (24.0 -> 26.4.0)"),
+        "{text}"
+    );
+    assert!(text.contains("9000"), "{text}");
+}
