@@ -347,20 +347,71 @@ fn command_words(commands: &[&Node]) -> Vec<(String, TextRange)> {
     words
 }
 
+/// What the process-shape rules need of a unit's container, owned so it can be cached.
+#[derive(Clone, Debug)]
+pub(crate) struct Shape {
+    pub probes: Vec<Probe>,
+    pub command_words: Vec<(String, TextRange)>,
+    pub replicas: Option<u64>,
+    pub outside_config: bool,
+    pub published: Vec<PublishedPort>,
+    /// How many containers the file has (target groups of a template count for a single one).
+    pub containers_in_file: usize,
+}
+
+type ShapeCache = Option<(String, Vec<(String, Option<TextRange>, Shape)>)>;
+
+thread_local! {
+    /// The shapes of the last file seen on this thread. Several rules ask for every unit of a
+    /// file; extracting all containers each time made large manifests quadratic. The key is
+    /// the whole text, so an edited file (the fix loop) never sees stale shapes.
+    static SHAPES: std::cell::RefCell<ShapeCache> = const { std::cell::RefCell::new(None) };
+}
+
 /// The container a unit of this file was built from (same label and image), for rules that
-/// need more of it than its options: probes, the sub-command.
-pub(crate) fn unit_container<'a>(
-    file: &ParsedFile<'_>,
-    doc: &'a Document,
-    unit: &Unit,
-) -> Option<Container<'a>> {
+/// need more of it than its options: probes, the sub-command, replicas.
+pub(crate) fn unit_shape(file: &ParsedFile<'_>, unit: &Unit) -> Option<Shape> {
     let UnitContent::Env(set) = &unit.content else {
         return None;
     };
     let image_range = set.image.as_ref().map(|(_, r)| *r);
-    containers(file, doc)
+    let find = |shapes: &[(String, Option<TextRange>, Shape)]| {
+        shapes
+            .iter()
+            .find(|(label, image, _)| *label == unit.label && *image == image_range)
+            .map(|(_, _, shape)| shape.clone())
+    };
+    let cached = SHAPES.with(|cache| {
+        let cache = cache.borrow();
+        match cache.as_ref() {
+            Some((text, shapes)) if text == file.text => Some(find(shapes)),
+            _ => None,
+        }
+    });
+    if let Some(found) = cached {
+        return found;
+    }
+    let doc = file.tree()?;
+    let all = containers(file, doc);
+    let count = all.len();
+    let shapes: Vec<(String, Option<TextRange>, Shape)> = all
         .into_iter()
-        .find(|c| c.label == unit.label && c.image.map(|n| n.range) == image_range)
+        .map(|c| {
+            let image = c.image.map(|n| n.range);
+            let shape = Shape {
+                probes: c.probes,
+                command_words: c.command_words,
+                replicas: c.replicas,
+                outside_config: c.outside_config,
+                published: c.published,
+                containers_in_file: count,
+            };
+            (c.label, image, shape)
+        })
+        .collect();
+    let found = find(&shapes);
+    SHAPES.with(|cache| *cache.borrow_mut() = Some((file.text.to_string(), shapes)));
+    found
 }
 
 /// Every Compose service, Kubernetes pod-spec container and ECS container definition of a

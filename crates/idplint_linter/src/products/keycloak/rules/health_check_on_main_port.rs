@@ -4,7 +4,7 @@
 //! to a healthy server (trap T1).
 
 use super::{env_set, target};
-use crate::products::keycloak::extract::{containers, unit_container};
+use crate::products::keycloak::extract::unit_shape;
 use crate::products::keycloak::probes::{Probe, target_group_probes};
 use crate::products::keycloak::values::{effective_value, is_true};
 use crate::rule::{FnRule, Rule, RuleContext, RuleMeta};
@@ -67,7 +67,7 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         && effective_value(set, "http-management-health-enabled")
             .is_some_and(|v| v.eq_ignore_ascii_case("false"));
     let Some(doc) = ctx.file.tree() else { return };
-    let Some(container) = unit_container(ctx.file, doc, ctx.unit) else {
+    let Some(container) = unit_shape(ctx.file, ctx.unit) else {
         return;
     };
     let management = port_option(set, "http-management-port", 9000);
@@ -80,7 +80,7 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     // A CloudFormation template with one container: its load balancer health checks are
     // that container's too.
     let mut probes = container.probes.clone();
-    if containers(ctx.file, doc).len() == 1 {
+    if container.containers_in_file == 1 {
         probes.extend(target_group_probes(&doc.roots, ctx.file.text));
     }
     for probe in &probes {

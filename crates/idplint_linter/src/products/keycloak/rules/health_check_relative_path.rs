@@ -7,7 +7,7 @@
 
 use super::health_check_on_main_port::{Endpoint, endpoint, port_option};
 use super::{env_set, target};
-use crate::products::keycloak::extract::unit_container;
+use crate::products::keycloak::extract::unit_shape;
 use crate::products::keycloak::values::{effective_value, is_true};
 use crate::rule::{FnRule, Rule, RuleContext, RuleMeta};
 use crate::unit::UnitKind;
@@ -45,8 +45,7 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     if !health && !metrics {
         return;
     }
-    let Some(doc) = ctx.file.tree() else { return };
-    let Some(container) = unit_container(ctx.file, doc, ctx.unit) else {
+    let Some(container) = unit_shape(ctx.file, ctx.unit) else {
         return;
     };
     let legacy = *version < v25 || is_true(set, "legacy-observability-interface");

@@ -4,7 +4,7 @@
 //! sessions are not shared.
 
 use super::{env_set, runs_start_dev};
-use crate::products::keycloak::extract::unit_container;
+use crate::products::keycloak::extract::unit_shape;
 use crate::products::keycloak::values::{effective, effective_value};
 use crate::rule::{FnRule, Rule, RuleContext, RuleMeta};
 use crate::unit::UnitKind;
@@ -32,8 +32,7 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     };
     // Only containers whose whole environment is in the file: a `.env` or keycloak.conf may
     // be combined with `JAVA_OPTS_APPEND` set elsewhere.
-    let Some(doc) = ctx.file.tree() else { return };
-    let Some(container) = unit_container(ctx.file, doc, ctx.unit) else {
+    let Some(container) = unit_shape(ctx.file, ctx.unit) else {
         return;
     };
     if container.outside_config {

@@ -4,7 +4,7 @@
 
 use super::health_check_on_main_port::port_option;
 use super::{env_set, target};
-use crate::products::keycloak::extract::unit_container;
+use crate::products::keycloak::extract::unit_shape;
 use crate::products::keycloak::values::is_true;
 use crate::rule::{FnRule, Rule, RuleContext, RuleMeta};
 use crate::unit::UnitKind;
@@ -28,8 +28,7 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     if *version < v25 || !serves || is_true(set, "legacy-observability-interface") {
         return;
     }
-    let Some(doc) = ctx.file.tree() else { return };
-    let Some(container) = unit_container(ctx.file, doc, ctx.unit) else {
+    let Some(container) = unit_shape(ctx.file, ctx.unit) else {
         return;
     };
     let management = port_option(set, "http-management-port", 9000);

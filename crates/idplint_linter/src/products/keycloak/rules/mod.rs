@@ -99,10 +99,7 @@ fn env_set<'a>(ctx: &'a RuleContext<'_>) -> Option<&'a EnvSet> {
 /// strict hostname off and local caches, and is not a deployment, so what it ignores does
 /// not break anything in production.
 pub(crate) fn runs_start_dev(ctx: &RuleContext<'_>) -> bool {
-    let Some(doc) = ctx.file.tree() else {
-        return false;
-    };
-    crate::products::keycloak::extract::unit_container(ctx.file, doc, ctx.unit)
+    crate::products::keycloak::extract::unit_shape(ctx.file, ctx.unit)
         .is_some_and(|c| c.command_words.iter().any(|(w, _)| w == "start-dev"))
 }
 

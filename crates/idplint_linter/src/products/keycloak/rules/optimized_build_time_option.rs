@@ -6,7 +6,7 @@
 
 use super::{env_set, target};
 use crate::products::keycloak::catalog::{BuildTime, catalog};
-use crate::products::keycloak::extract::{image_repository, unit_container};
+use crate::products::keycloak::extract::{image_repository, unit_shape};
 use crate::products::keycloak::values::option_of;
 use crate::rule::{FnRule, Rule, RuleContext, RuleMeta};
 use crate::unit::{EnvEntry, UnitKind, ValueKind};
@@ -74,8 +74,7 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         // A custom image may well be built with exactly these values: not visible here.
         return;
     }
-    let Some(doc) = ctx.file.tree() else { return };
-    let Some(container) = unit_container(ctx.file, doc, ctx.unit) else {
+    let Some(container) = unit_shape(ctx.file, ctx.unit) else {
         return;
     };
     let words = &container.command_words;

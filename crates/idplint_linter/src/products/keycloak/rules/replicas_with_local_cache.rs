@@ -3,7 +3,7 @@
 //! requests that land on another node lose the session and realm changes show up late.
 
 use super::{env_set, runs_start_dev};
-use crate::products::keycloak::extract::unit_container;
+use crate::products::keycloak::extract::unit_shape;
 use crate::products::keycloak::values::{effective, effective_value};
 use crate::rule::{FnRule, Rule, RuleContext, RuleMeta};
 use crate::unit::UnitKind;
@@ -26,8 +26,7 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     let Some(entry) = effective(set, "cache") else {
         return;
     };
-    let Some(doc) = ctx.file.tree() else { return };
-    let Some(replicas) = unit_container(ctx.file, doc, ctx.unit)
+    let Some(replicas) = unit_shape(ctx.file, ctx.unit)
         .and_then(|c| c.replicas)
         .filter(|r| *r > 1)
     else {

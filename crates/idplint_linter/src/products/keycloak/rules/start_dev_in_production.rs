@@ -4,7 +4,7 @@
 //! between nodes and the rest is insecure or slow in production (trap T5).
 
 use super::{env_set, target};
-use crate::products::keycloak::extract::unit_container;
+use crate::products::keycloak::extract::unit_shape;
 use crate::products::keycloak::values::{effective, effective_value};
 use crate::rule::{FnRule, Rule, RuleContext, RuleMeta};
 use crate::unit::{EnvSet, UnitKind};
@@ -67,8 +67,7 @@ fn production_signs(set: &EnvSet) -> (Option<String>, Vec<String>) {
 
 fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     let Some(set) = env_set(ctx) else { return };
-    let Some(doc) = ctx.file.tree() else { return };
-    let Some(container) = unit_container(ctx.file, doc, ctx.unit) else {
+    let Some(container) = unit_shape(ctx.file, ctx.unit) else {
         return;
     };
     let Some((_, range)) = container

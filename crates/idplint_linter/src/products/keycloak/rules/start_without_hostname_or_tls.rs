@@ -4,7 +4,7 @@
 //! only runs when every place options could come from is in the file.
 
 use super::{env_set, target};
-use crate::products::keycloak::extract::{image_repository, resolve_defaults, unit_container};
+use crate::products::keycloak::extract::{image_repository, resolve_defaults, unit_shape};
 use crate::products::keycloak::values::{effective, effective_value, is_true};
 use crate::rule::{FnRule, Rule, RuleContext, RuleMeta};
 use crate::unit::{EnvSet, UnitKind};
@@ -38,8 +38,7 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     if !is_stock_image(image) {
         return;
     }
-    let Some(doc) = ctx.file.tree() else { return };
-    let Some(container) = unit_container(ctx.file, doc, ctx.unit) else {
+    let Some(container) = unit_shape(ctx.file, ctx.unit) else {
         return;
     };
     if container.outside_config {
