@@ -27,6 +27,10 @@ pub enum Command {
     /// Upgrade to a release: fix with the target's unsafe fixes, bump version markers (Kratos
     /// `version:`, image tags) and print the ordered upgrade plan (backup, migrate, deploy).
     Upgrade(UpgradeArgs),
+    /// Translate a legacy configuration into the options of a newer product, e.g. a Keycloak
+    /// WildFly `standalone-ha.xml` into `keycloak.conf`.
+    #[command(subcommand)]
+    Migrate(MigrateCommand),
     /// List every rule.
     Rules(RulesArgs),
     /// Print the documentation of one rule.
@@ -73,6 +77,42 @@ pub struct FixArgs {
     /// Write nothing; exit 1 if fixes would change a file (or findings remain).
     #[arg(long)]
     pub check: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MigrateCommand {
+    /// A Keycloak WildFly `standalone*.xml` / `domain.xml` (Keycloak 10-19) as Quarkus options
+    /// for the target release. The options go to standard output (or --output); what needs a
+    /// decision is listed at the end and on standard error. Exit 1 when something blocks the
+    /// first start (a missing hostname, a literal password left out, an embedded H2 database).
+    KeycloakWildfly(MigrateWildflyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateWildflyArgs {
+    /// The legacy server configuration.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The Quarkus release to write options for, e.g. `26.4.0`. Default: the newest release
+    /// idplint knows.
+    #[arg(long, value_name = "VERSION", value_parser = parse_version)]
+    pub to: Option<ProductVersion>,
+    /// `conf` writes `keycloak.conf` lines, `env` writes `KC_*` variables.
+    #[arg(long, value_enum, default_value_t = EmitArg::Conf)]
+    pub emit: EmitArg,
+    /// Write the options to FILE (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EmitArg {
+    Conf,
+    Env,
+}
+
+fn parse_version(text: &str) -> Result<ProductVersion, String> {
+    ProductVersion::parse(text).ok_or_else(|| format!("`{text}` is not a version (e.g. 26.4.0)"))
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,7 @@ mod cli;
 mod config;
 mod discover;
 mod docgen;
+mod migrate;
 mod paths;
 mod read;
 mod rules;
@@ -141,6 +142,9 @@ fn execute(cli: Cli, streams: &mut Streams) -> Result<u8, Failure> {
             )
         }
         Command::Upgrade(args) => upgrade::run(registry, args, streams),
+        Command::Migrate(cli::MigrateCommand::KeycloakWildfly(args)) => {
+            migrate::keycloak_wildfly(&args, streams)
+        }
         Command::Rules(args) => rules::list(registry, &args, streams),
         Command::Explain(args) => rules::explain(registry, &args.id, streams),
         // Standard output belongs to the protocol from here on; nothing else may write to it.

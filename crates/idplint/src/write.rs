@@ -23,28 +23,76 @@ pub fn atomically(path: &Path, display: &str, expected: &[u8], new: &[u8]) -> Re
         .map_err(|error| format!("{display}: cannot read its permissions: {error}"))?
         .permissions();
     let dir = target.parent().unwrap_or_else(|| Path::new("."));
+    replace_file(
+        dir,
+        &target,
+        display,
+        new,
+        Some(permissions),
+        "; the original is untouched",
+    )
+}
+
+/// Write a file that does not exist yet, or replace one the user named as output (not a file
+/// idplint linted): same atomic path, permissions of the file it replaces or the usual 0644.
+pub fn create_or_replace(path: &Path, new: &[u8]) -> Result<(), String> {
+    let display = path.display().to_string();
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let permissions = match std::fs::metadata(path) {
+        Ok(metadata) => Some(metadata.permissions()),
+        Err(_) => new_file_permissions(),
+    };
+    replace_file(dir, path, &display, new, permissions, "")
+}
+
+/// A new file gets the usual 0644 (a temporary file starts private); elsewhere the platform's
+/// default for new files is kept.
+#[cfg(unix)]
+fn new_file_permissions() -> Option<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn new_file_permissions() -> Option<std::fs::Permissions> {
+    None
+}
+
+/// Temporary file in `dir` (so the rename cannot cross filesystems), flushed to disk, given
+/// `permissions`, renamed over `target`, and the directory synced.
+fn replace_file(
+    dir: &Path,
+    target: &Path,
+    display: &str,
+    new: &[u8],
+    permissions: Option<std::fs::Permissions>,
+    untouched: &str,
+) -> Result<(), String> {
     let mut temp = tempfile::Builder::new()
         .prefix(".idplint-")
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(|error| {
             format!(
-                "{display}: cannot create a temporary file in {}: {error}. idplint writes fixes atomically and needs write access to the directory",
+                "{display}: cannot create a temporary file in {}: {error}. idplint writes files atomically and needs write access to the directory",
                 dir.display()
             )
         })?;
     temp.write_all(new)
         .and_then(|()| temp.flush())
         .and_then(|()| temp.as_file().sync_all())
-        .map_err(|error| {
-            format!("{display}: cannot write the fixed file: {error}; the original is untouched")
+        .map_err(|error| format!("{display}: cannot write the file: {error}{untouched}"))?;
+    if let Some(permissions) = permissions {
+        std::fs::set_permissions(temp.path(), permissions).map_err(|error| {
+            format!("{display}: cannot set the file's permissions: {error}{untouched}")
         })?;
-    std::fs::set_permissions(temp.path(), permissions).map_err(|error| {
-        format!("{display}: cannot copy the file's permissions: {error}; the original is untouched")
-    })?;
-    temp.persist(&target).map_err(|error| {
+    }
+    temp.persist(target).map_err(|error| {
         format!(
-            "{display}: cannot replace the file: {}; the original is untouched",
+            "{display}: cannot replace the file: {}{untouched}",
             error.error
         )
     })?;

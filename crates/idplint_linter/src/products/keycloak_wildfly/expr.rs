@@ -22,8 +22,27 @@ pub fn has_expression(value: &str) -> bool {
 }
 
 fn resolve(value: &str, depth: usize) -> String {
+    let substituted: Result<String, std::convert::Infallible> =
+        rewrite(value, depth, &|name, default, depth| {
+            Ok(match default {
+                Some(default) => resolve(default, depth + 1),
+                None => format!("${{{name}}}"),
+            })
+        });
+    match substituted {
+        Ok(text) => text,
+        Err(never) => match never {},
+    }
+}
+
+/// One replacement of a `${name[:default]}` expression: `(name, default, depth) -> text`.
+type Replace<'f, E> = dyn Fn(&str, Option<&str>, usize) -> Result<String, E> + 'f;
+
+/// `value` with each top-level expression replaced by `replace`; an unterminated expression
+/// and everything after it stay as written, and nesting beyond `MAX_DEPTH` is not expanded.
+fn rewrite<E>(value: &str, depth: usize, replace: &Replace<'_, E>) -> Result<String, E> {
     if depth > MAX_DEPTH || !value.contains("${") {
-        return value.to_string();
+        return Ok(value.to_string());
     }
     let mut out = String::with_capacity(value.len());
     let mut rest = value;
@@ -31,23 +50,19 @@ fn resolve(value: &str, depth: usize) -> String {
         out.push_str(&rest[..open]);
         let inner_start = open + 2;
         let Some(inner_len) = matching_close(&rest[inner_start..]) else {
-            // Unterminated: keep the remainder verbatim.
             out.push_str(&rest[open..]);
-            return out;
+            return Ok(out);
         };
         let inner = &rest[inner_start..inner_start + inner_len];
-        match default_separator(inner) {
-            Some(colon) => out.push_str(&resolve(&inner[colon + 1..], depth + 1)),
-            None => {
-                out.push_str("${");
-                out.push_str(inner);
-                out.push('}');
-            }
-        }
+        let (name, default) = match default_separator(inner) {
+            Some(colon) => (&inner[..colon], Some(&inner[colon + 1..])),
+            None => (inner, None),
+        };
+        out.push_str(&replace(name, default, depth)?);
         rest = &rest[inner_start + inner_len + 1..];
     }
     out.push_str(rest);
-    out
+    Ok(out)
 }
 
 /// Length of the text before the `}` that closes an expression whose `${` was just consumed.
@@ -69,6 +84,42 @@ fn matching_close(text: &str) -> Option<usize> {
         i += 1;
     }
     None
+}
+
+/// How a WildFly value reads in Quarkus configuration, where `${VAR}` and `${VAR:default}` name
+/// environment variables only: `${env.VAR:d}` keeps its variable (mapping rule R3), a system
+/// property falls back on its default (R1). `Err` names the first system property that has
+/// no default: its value is only known where the server runs.
+pub fn to_quarkus_value(value: &str) -> Result<String, String> {
+    to_quarkus(value, 0)
+}
+
+fn to_quarkus(value: &str, depth: usize) -> Result<String, String> {
+    rewrite(value, depth, &|name, default, depth| {
+        Ok(match (name.strip_prefix("env."), default) {
+            (Some(var), Some(default)) => format!("${{{var}:{}}}", to_quarkus(default, depth + 1)?),
+            (Some(var), None) => format!("${{{var}}}"),
+            (None, Some(default)) => to_quarkus(default, depth + 1)?,
+            (None, None) => return Err(name.to_string()),
+        })
+    })
+}
+
+/// The environment variables a value reads (`${env.VAR...}`), outermost first.
+pub fn env_variables(value: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = value;
+    while let Some(at) = rest.find("${env.") {
+        let name: String = rest[at + 6..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if !name.is_empty() && !out.contains(&name) {
+            out.push(name);
+        }
+        rest = &rest[at + 6..];
+    }
+    out
 }
 
 /// The `:` separating the property name from its default, outside nested expressions.
@@ -109,6 +160,32 @@ mod tests {
         assert_eq!(with_defaults("${env.JDBC_PARAMS:}"), "");
         assert_eq!(with_defaults("a${unterminated"), "a${unterminated");
         assert!(has_expression("${x}"));
+    }
+
+    #[test]
+    fn quarkus_values_keep_environment_variables() {
+        assert_eq!(
+            to_quarkus_value(
+                "jdbc:postgresql://${env.DB_ADDR:postgres}/${env.DB_DATABASE:keycloak}${env.JDBC_PARAMS:}"
+            ),
+            Ok(
+                "jdbc:postgresql://${DB_ADDR:postgres}/${DB_DATABASE:keycloak}${JDBC_PARAMS:}"
+                    .to_string()
+            )
+        );
+        assert_eq!(
+            to_quarkus_value("${jboss.http.port:8080}"),
+            Ok("8080".to_string())
+        );
+        assert_eq!(
+            to_quarkus_value("${env.A:${env.B:x}}"),
+            Ok("${A:${B:x}}".to_string())
+        );
+        assert_eq!(
+            to_quarkus_value("jdbc:h2:${jboss.server.data.dir}/keycloak"),
+            Err("jboss.server.data.dir".to_string())
+        );
+        assert_eq!(env_variables("${env.A:${env.B:x}}"), vec!["A", "B"]);
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 mod expr;
 mod extract;
+pub mod migrate;
 mod model;
 mod rules;
 
