@@ -4,7 +4,7 @@
 use crate::options::LintOptions;
 use crate::products;
 use crate::registry::{Registry, builtin};
-use crate::rule::{ProjectContext, ProjectDiagnostic, ProjectUnit, RuleContext};
+use crate::rule::{ProjectContext, ProjectDiagnostic, ProjectUnit, RuleContext, UnitMemo};
 use crate::source::{FileFormat, ParsedFile, sniff_format};
 use crate::unit::{DetectedVersion, TreeUnit, Unit, UnitContent};
 use crate::version::{Product, Versions, image_version};
@@ -262,6 +262,7 @@ fn run_unit_rules(registry: &Registry, ready: &mut ReadyFile<'_>, options: &Lint
                 .diagnostics
                 .push(version_unknown_diagnostic(product, unit, &ready.file));
         }
+        let memo = UnitMemo::default();
         for rule in registry.rules() {
             if rule.unit_kind() != unit.kind || !options.is_enabled(&rule.meta().id) {
                 continue;
@@ -271,6 +272,7 @@ fn run_unit_rules(registry: &Registry, ready: &mut ReadyFile<'_>, options: &Lint
                 unit,
                 versions,
                 meta: rule.meta(),
+                memo: &memo,
             };
             let mut found = Vec::new();
             rule.check(&ctx, &mut found);

@@ -4,6 +4,9 @@ use crate::source::ParsedFile;
 use crate::unit::{Unit, UnitKind};
 use crate::version::{Product, Versions};
 use idplint_diagnostics::{Applicability, Diagnostic, Severity, TextRange};
+use std::any::{Any, TypeId};
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::Arc;
 
 /// Everything about a rule except its logic: what `idplint rules` lists, what `explain`
@@ -65,6 +68,38 @@ pub struct RuleContext<'a> {
     pub unit: &'a Unit,
     pub versions: &'a Versions,
     pub meta: &'a RuleMeta,
+    /// Facts about this unit that several rules need (is it a development config?), computed
+    /// once by the first rule that asks.
+    pub memo: &'a UnitMemo,
+}
+
+/// Per-unit facts shared between the rules that run on it, keyed by their type (a newtype per
+/// fact, e.g. `struct DevMode(bool)`). Rules of one unit run one after another, so a `RefCell`
+/// suffices; the memo is dropped with the unit's rule pass.
+#[derive(Default)]
+pub struct UnitMemo {
+    facts: RefCell<Vec<(TypeId, Rc<dyn Any>)>>,
+}
+
+impl UnitMemo {
+    /// The fact of type `T`, computed by `compute` the first time it is asked for.
+    pub fn get_or_compute<T: 'static>(&self, compute: impl FnOnce() -> T) -> Rc<T> {
+        let known = self
+            .facts
+            .borrow()
+            .iter()
+            .find(|(id, _)| *id == TypeId::of::<T>())
+            .map(|(_, fact)| Rc::clone(fact));
+        if let Some(fact) = known.and_then(|fact| fact.downcast::<T>().ok()) {
+            return fact;
+        }
+        // Not borrowed while computing: a fact may be derived from another one.
+        let fact = Rc::new(compute());
+        self.facts
+            .borrow_mut()
+            .push((TypeId::of::<T>(), Rc::clone(&fact) as Rc<dyn Any>));
+        fact
+    }
 }
 
 impl RuleContext<'_> {

@@ -7,7 +7,9 @@
 //! became a string with a unit) are left to that rule; see `claims`.
 
 use super::scalar::{Decoded, decode, plain_type};
-use super::{Event, Target, checked_against_marker, enum_value_later, is_json, is_templated, walk};
+use super::{
+    Event, Place, Target, checked_against_marker, enum_value_later, is_json, is_templated, walk,
+};
 use crate::products::kratos::catalog::{KeyType, Row, config_catalog};
 use crate::products::kratos::claims;
 use crate::rule::{Rule, RuleContext, RuleMeta};
@@ -105,9 +107,9 @@ impl Rule for InvalidValue {
             if matches!(decoded, Decoded::Null | Decoded::Unknown) {
                 continue;
             }
-            let segments = place.segments();
-            let display = &place.display;
             if !compatible(row.ty, decoded) {
+                let segments = place.segments();
+                let display = place.display();
                 if claims::value_claimed_by(&segments, None, ctx.versions).is_some() {
                     continue;
                 }
@@ -144,7 +146,7 @@ impl Rule for InvalidValue {
                 out.push(diagnostic.with_fix_opt(fix));
                 continue;
             }
-            self.check_enum(ctx, tree, node, row, &segments, display, target, &on, out);
+            self.check_enum(ctx, tree, node, row, &place, target, &on, out);
         }
     }
 }
@@ -157,8 +159,7 @@ impl InvalidValue {
         tree: &TreeUnit,
         node: &Node,
         row: &Row,
-        segments: &[&str],
-        display: &str,
+        place: &Place<'_>,
         target: Target,
         on: &str,
         out: &mut Vec<Diagnostic>,
@@ -173,7 +174,10 @@ impl InvalidValue {
         if allowed.contains(&value) {
             return;
         }
-        if claims::value_claimed_by(segments, Some(value), ctx.versions).is_some() {
+        // Paths are built only for the few values that get this far.
+        let segments = place.segments();
+        let display = place.display();
+        if claims::value_claimed_by(&segments, Some(value), ctx.versions).is_some() {
             return;
         }
         // A value some other release accepts: say when.

@@ -21,6 +21,7 @@ use super::catalog::{Catalog, KeyStatus, NEWEST, Release, Row, join};
 use crate::unit::TreeUnit;
 use crate::version::Versions;
 use idplint_syntax::{Entry, Node};
+use std::rc::Rc;
 
 /// The oldest release the catalog describes; older configs are not checked.
 const OLDEST: Release = Release(0, 5, 0);
@@ -62,36 +63,81 @@ impl Target {
 }
 
 /// Where a key or value sits: the concrete path (`[]` for list items) for claims, and a
-/// readable one with list indices for messages.
+/// readable one with list indices for messages. A shared link to the parent's place, so the walk
+/// records a place for every value without copying paths; the strings are built only for the
+/// few places a diagnostic mentions.
 #[derive(Clone, Debug, Default)]
-pub struct Place {
-    pub segments: Vec<String>,
-    pub display: String,
+pub struct Place<'n>(Option<Rc<Link<'n>>>);
+
+#[derive(Debug)]
+struct Link<'n> {
+    parent: Place<'n>,
+    step: Step<'n>,
 }
 
-impl Place {
-    fn child(&self, key: &str) -> Place {
-        let mut segments = self.segments.clone();
-        segments.push(key.to_string());
-        let display = if self.display.is_empty() {
-            key.to_string()
-        } else {
-            format!("{}.{key}", self.display)
-        };
-        Place { segments, display }
+#[derive(Clone, Copy, Debug)]
+enum Step<'n> {
+    Key(&'n str),
+    Item(usize),
+}
+
+impl<'n> Place<'n> {
+    fn child(&self, key: &'n str) -> Place<'n> {
+        self.push(Step::Key(key))
     }
 
-    fn item(&self, index: usize) -> Place {
-        let mut segments = self.segments.clone();
-        segments.push("[]".to_string());
-        Place {
-            segments,
-            display: format!("{}[{index}]", self.display),
+    fn item(&self, index: usize) -> Place<'n> {
+        self.push(Step::Item(index))
+    }
+
+    fn push(&self, step: Step<'n>) -> Place<'n> {
+        Place(Some(Rc::new(Link {
+            parent: self.clone(),
+            step,
+        })))
+    }
+
+    fn steps(&self) -> Vec<Step<'n>> {
+        let mut steps = Vec::new();
+        let mut at = &self.0;
+        while let Some(link) = at {
+            steps.push(link.step);
+            at = &link.parent.0;
         }
+        steps.reverse();
+        steps
     }
 
-    pub fn segments(&self) -> Vec<&str> {
-        self.segments.iter().map(String::as_str).collect()
+    /// The catalog path segments (`[]` for every list item).
+    pub fn segments(&self) -> Vec<&'n str> {
+        self.steps()
+            .into_iter()
+            .map(|step| match step {
+                Step::Key(key) => key,
+                Step::Item(_) => "[]",
+            })
+            .collect()
+    }
+
+    /// `selfservice.methods.oidc.config.providers[2].mapper_url`, for messages.
+    pub fn display(&self) -> String {
+        let mut out = String::new();
+        for step in self.steps() {
+            match step {
+                Step::Key(key) => {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(key);
+                }
+                Step::Item(index) => {
+                    out.push('[');
+                    out.push_str(&index.to_string());
+                    out.push(']');
+                }
+            }
+        }
+        out
     }
 }
 
@@ -107,13 +153,13 @@ pub enum Event<'n> {
         key_path: String,
         /// Whether the parent accepts (and ignores) unknown keys upstream.
         parent_lenient: bool,
-        place: Place,
+        place: Place<'n>,
     },
     /// A value at a known key.
     Value {
         node: &'n Node,
         row: &'static Row,
-        place: Place,
+        place: Place<'n>,
     },
 }
 
@@ -128,7 +174,7 @@ fn walk_mapping<'n>(
     node: &'n Node,
     path: &str,
     lenient: bool,
-    place: &Place,
+    place: &Place<'n>,
     catalog: &'static Catalog,
     at: Release,
     events: &mut Vec<Event<'n>>,
@@ -164,7 +210,7 @@ fn walk_mapping<'n>(
 fn walk_value<'n>(
     node: &'n Node,
     row: &'static Row,
-    place: &Place,
+    place: &Place<'n>,
     catalog: &'static Catalog,
     at: Release,
     events: &mut Vec<Event<'n>>,

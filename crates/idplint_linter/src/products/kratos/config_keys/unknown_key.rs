@@ -84,7 +84,7 @@ impl Rule for UnknownKey {
                         && let Some(value) = node.as_str()
                         && let Some(since) = enum_value_later(row, value, release)
                     {
-                        later.push((format!("`{}: {value}`", place.display), since));
+                        later.push((format!("`{}: {value}`", place.display()), since));
                     }
                     continue;
                 }
@@ -93,7 +93,7 @@ impl Rule for UnknownKey {
                 continue;
             }
             let key = entry.key_str();
-            let shown = &place.display;
+            let shown = &place.display();
             // An ignored key cannot stop Kratos; a rejected one on an assumed version might
             // not be rejected on the version that actually runs.
             let rejected_severity = if target.assumed {

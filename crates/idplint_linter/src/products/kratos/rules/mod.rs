@@ -143,6 +143,14 @@ pub(super) fn production_config<'a>(ctx: &'a RuleContext<'_>) -> Option<(&'a Tre
 /// Whether Kratos runs this config in development mode (`dev: true`, `--dev`, Helm
 /// `kratos.development: true`).
 pub(super) fn is_dev(ctx: &RuleContext<'_>, root: &Node) -> bool {
+    // Every production check asks; the answer needs a walk of the whole host file.
+    struct DevMode(bool);
+    ctx.memo
+        .get_or_compute(|| DevMode(find_dev_mode(ctx, root)))
+        .0
+}
+
+fn find_dev_mode(ctx: &RuleContext<'_>, root: &Node) -> bool {
     if root
         .get("dev")
         .is_some_and(|e| e.value.as_bool() == Some(true))
