@@ -166,16 +166,7 @@ pub fn keycloak_datasource<'a>(profile: &Profile<'a>) -> Option<KeycloakDatasour
     let wanted = reference
         .map(|attr| with_defaults(&attr.value))
         .unwrap_or_else(|| DEFAULT_KEYCLOAK_JNDI.to_string());
-    let candidates: Vec<&XmlElement> = profile
-        .subsystem("datasources")
-        .into_iter()
-        .flat_map(|subsystem| subsystem.children_named("datasources"))
-        .flat_map(|list| {
-            list.children
-                .iter()
-                .filter(|c| c.name == "datasource" || c.name == "xa-datasource")
-        })
-        .collect();
+    let candidates = datasources(profile);
     let by_jndi = candidates
         .iter()
         .copied()
@@ -197,7 +188,7 @@ pub fn keycloak_datasource<'a>(profile: &Profile<'a>) -> Option<KeycloakDatasour
 
 /// `spi[connectionsJpa]/provider/properties/property[dataSource]/@value` of the provider
 /// Keycloak uses (the `default-provider`, else the first enabled one that sets it).
-fn connections_jpa_datasource(keycloak: &XmlElement) -> Option<&XmlAttribute> {
+pub fn connections_jpa_datasource(keycloak: &XmlElement) -> Option<&XmlAttribute> {
     let spi = keycloak
         .children_named("spi")
         .find(|spi| spi.attr_value("name") == Some("connectionsJpa"))?;
@@ -218,11 +209,64 @@ fn connections_jpa_datasource(keycloak: &XmlElement) -> Option<&XmlAttribute> {
 }
 
 fn datasource_property(provider: &XmlElement) -> Option<&XmlAttribute> {
+    provider_property(provider, "dataSource")
+}
+
+/// Every `<datasource>` and `<xa-datasource>` of a profile, in document order.
+pub fn datasources<'a>(profile: &Profile<'a>) -> Vec<&'a XmlElement> {
+    profile
+        .subsystem("datasources")
+        .into_iter()
+        .flat_map(|subsystem| subsystem.children_named("datasources"))
+        .flat_map(|list| {
+            list.children
+                .iter()
+                .filter(|c| c.name == "datasource" || c.name == "xa-datasource")
+        })
+        .collect()
+}
+
+/// The `<spi name="...">` elements of the keycloak-server subsystem with that name (the
+/// schema allows one, but a hand-edited file may repeat it; every copy is checked).
+pub fn spis<'a>(keycloak: &'a XmlElement, name: &'a str) -> impl Iterator<Item = &'a XmlElement> {
+    keycloak
+        .children_named("spi")
+        .filter(move |spi| spi.attr_value("name") == Some(name))
+}
+
+/// The `value` attribute of `<properties><property name="...">` of one SPI provider.
+pub fn provider_property<'a>(provider: &'a XmlElement, name: &str) -> Option<&'a XmlAttribute> {
     provider
         .children_named("properties")
         .flat_map(|props| props.children_named("property"))
-        .find(|prop| prop.attr_value("name") == Some("dataSource"))
+        .find(|prop| prop.attr_value("name") == Some(name))
         .and_then(|prop| prop.attr("value"))
+}
+
+/// The `value` attributes of `property` in the enabled providers of an SPI element.
+pub fn enabled_provider_values<'a>(
+    spi: &'a XmlElement,
+    property: &'a str,
+) -> impl Iterator<Item = &'a XmlAttribute> {
+    spi.children_named("provider")
+        .filter(|provider| is_enabled(provider))
+        .filter_map(move |provider| provider_property(provider, property))
+}
+
+/// The `value` attributes of `property` in the enabled providers of the SPI `spi` of a
+/// keycloak-server subsystem.
+pub fn spi_property_values<'a>(
+    keycloak: &'a XmlElement,
+    spi: &'a str,
+    property: &'a str,
+) -> impl Iterator<Item = &'a XmlAttribute> {
+    spis(keycloak, spi).flat_map(move |spi| enabled_provider_values(spi, property))
+}
+
+/// `value` parsed as a whole number after expression defaults, or `None` when it is not one
+/// (or still depends on an expression without default).
+pub fn resolved_integer(value: &str) -> Option<i64> {
+    with_defaults(value).trim().parse().ok()
 }
 
 /// The JDBC URL of a datasource: `<connection-url>` of a `<datasource>`, the `URL`
@@ -283,4 +327,23 @@ pub fn has_shared_store(cache: &XmlElement) -> bool {
         child.name.ends_with("store")
             && attr_resolved(child, "shared").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
     })
+}
+
+/// The keycloak-server subsystem of every profile that has one, with its profile.
+pub fn keycloak_subsystems(root: &XmlElement) -> Vec<(Profile<'_>, &XmlElement)> {
+    profiles(root)
+        .into_iter()
+        .filter_map(|profile| {
+            let keycloak = profile.subsystem("keycloak-server")?;
+            Some((profile, keycloak))
+        })
+        .collect()
+}
+
+/// The name a datasource is known by in messages: its pool name, else its JNDI name.
+pub fn datasource_name(datasource: &XmlElement) -> &str {
+    datasource
+        .attr_value("pool-name")
+        .or_else(|| datasource.attr_value("jndi-name"))
+        .unwrap_or("Keycloak's datasource")
 }
