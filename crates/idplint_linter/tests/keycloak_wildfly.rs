@@ -25,6 +25,9 @@ const HOSTNAME: &str = "keycloak-wildfly/deprecated-hostname-provider";
 const HTTP_URL: &str = "keycloak-wildfly/http-frontend-url";
 const H2_MEM: &str = "keycloak-wildfly/h2-in-memory-datasource";
 const JPA_DS: &str = "keycloak-wildfly/jpa-datasource-missing";
+const TLS_PAIR: &str = "keycloak-wildfly/outgoing-tls-incomplete";
+const PROXY: &str = "keycloak-wildfly/proxy-credentials-in-file";
+const SPI_NAME: &str = "keycloak-wildfly/spi-missing-name";
 
 fn reg() -> &'static Registry {
     match registry() {
@@ -546,7 +549,9 @@ fn corpus_lints_without_panic() {
         assert_eq!(counts.get(CACHE_SPI), Some(&2));
         // `${keycloak.hostname.provider:default}` is the default provider; the image only
         // switches to `fixed` with a -D switch at start-up, which the file does not show.
-        for quiet in [WORK, MIGRATION, DBLOCK, HOSTNAME, HTTP_URL, H2_MEM, JPA_DS] {
+        for quiet in [
+            WORK, MIGRATION, DBLOCK, HOSTNAME, HTTP_URL, H2_MEM, JPA_DS, TLS_PAIR, PROXY, SPI_NAME,
+        ] {
             assert_eq!(counts.get(quiet), None, "{quiet}");
         }
     }
@@ -676,4 +681,46 @@ fn hostile_expressions_do_not_crash() {
     );
     let report = lint(reg(), "standalone-ha.xml", &text, &LintOptions::default());
     assert!(!report.parse_failed);
+}
+
+#[test]
+fn spi_mistakes() {
+    let (_, text, report) = lint_fixture("spi-mistakes/standalone.xml");
+    let (w, e) = (Severity::Warning, Severity::Error);
+    // `${env.TRUSTSTORE_PASSWORD:}` is empty unless the environment sets it; the client
+    // keystore has its keystore password (from the environment) but no key password.
+    assert_eq!(
+        findings(&report, &text),
+        vec![
+            f(
+                TLS_PAIR,
+                12,
+                54,
+                "${jboss.server.config.dir}/truststore.p12",
+                w
+            ),
+            f(TLS_PAIR, 21, 65, "${jboss.server.config.dir}/client.p12", w),
+            f(PROXY, 23, 41, "proxy-mappings", w),
+            f(SPI_NAME, 28, 18, "provider", e),
+        ]
+    );
+    let messages: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.starts_with("keycloak-wildfly/"))
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(messages[0].contains("not password"), "{}", messages[0]);
+    assert!(
+        messages[1].contains("not client-key-password"),
+        "{}",
+        messages[1]
+    );
+    assert!(
+        messages[3].contains("no enabled attribute"),
+        "{}",
+        messages[3]
+    );
+    // The proxy password is never part of a message.
+    assert!(messages.iter().all(|m| !m.contains("hunter2")));
 }

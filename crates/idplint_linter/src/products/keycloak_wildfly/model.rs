@@ -8,7 +8,7 @@
 
 use super::expr::{has_expression, with_defaults};
 use crate::source::ParsedFile;
-use idplint_diagnostics::TextRange;
+use idplint_diagnostics::{Diagnostic, TextRange};
 use idplint_syntax::xml::{XmlAttribute, XmlElement};
 
 /// The JNDI name Keycloak's `connectionsJpa` provider uses when it does not name one.
@@ -89,6 +89,40 @@ pub struct Clustering {
     pub reason: String,
     /// Where the evidence is, when it is in the file.
     pub range: Option<TextRange>,
+}
+
+impl Clustering {
+    /// `diagnostic` with a "clustered here" label on the evidence, when it is in the file.
+    pub fn label(&self, diagnostic: Diagnostic) -> Diagnostic {
+        match self.range {
+            Some(range) => diagnostic.with_label(range, "clustered here"),
+            None => diagnostic,
+        }
+    }
+}
+
+/// The `keycloak` cache container of a clustered profile, with why the profile is clustered.
+pub struct ClusteredContainer<'a> {
+    pub clustering: Clustering,
+    pub container: &'a XmlElement,
+}
+
+/// The `keycloak` cache container of every clustered profile that has one.
+pub fn clustered_cache_containers<'a>(
+    file: &ParsedFile<'_>,
+    root: &'a XmlElement,
+) -> Vec<ClusteredContainer<'a>> {
+    profiles(root)
+        .into_iter()
+        .filter_map(|profile| {
+            let clustering = clustering(file, root, &profile)?;
+            let container = keycloak_cache_container(&profile)?;
+            Some(ClusteredContainer {
+                clustering,
+                container,
+            })
+        })
+        .collect()
 }
 
 /// Whether the nodes running `profile` form a cluster: the profile configures JGroups, the

@@ -35,7 +35,7 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             if seconds >= DEFAULT_WAIT {
                 continue;
             }
-            let mut diagnostic = ctx
+            let diagnostic = ctx
                 .diagnostic(
                     value.value_range,
                     format!(
@@ -44,10 +44,7 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                     ),
                 )
                 .with_help("Remove the property or set it to 900 seconds or more.");
-            if let Some(range) = clustering.range {
-                diagnostic = diagnostic.with_label(range, "clustered here");
-            }
-            out.push(diagnostic);
+            out.push(clustering.label(diagnostic));
         }
     }
 }

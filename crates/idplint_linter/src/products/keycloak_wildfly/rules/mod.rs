@@ -12,8 +12,11 @@ pub mod http_frontend_url;
 pub mod invalid_migration_strategy;
 pub mod jpa_datasource_missing;
 pub mod local_cache_in_cluster;
+pub mod outgoing_tls_incomplete;
 pub mod outgoing_tls_unverified;
+pub mod proxy_credentials_in_file;
 pub mod self_signed_https;
+pub mod spi_missing_name;
 pub mod theme_caching_disabled;
 pub mod work_cache_not_replicated;
 
@@ -66,12 +69,24 @@ pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
             local_cache_in_cluster::factory,
         ),
         (
+            "keycloak-wildfly/outgoing-tls-incomplete",
+            outgoing_tls_incomplete::factory,
+        ),
+        (
             "keycloak-wildfly/outgoing-tls-unverified",
             outgoing_tls_unverified::factory,
         ),
         (
+            "keycloak-wildfly/proxy-credentials-in-file",
+            proxy_credentials_in_file::factory,
+        ),
+        (
             "keycloak-wildfly/self-signed-https",
             self_signed_https::factory,
+        ),
+        (
+            "keycloak-wildfly/spi-missing-name",
+            spi_missing_name::factory,
         ),
         (
             "keycloak-wildfly/theme-caching-disabled",

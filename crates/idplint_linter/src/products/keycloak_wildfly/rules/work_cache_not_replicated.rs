@@ -23,17 +23,15 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     let Some(doc) = ctx.file.xml() else {
         return;
     };
-    for profile in model::profiles(&doc.root) {
-        let Some(clustering) = model::clustering(ctx.file, &doc.root, &profile) else {
-            continue;
-        };
-        let Some(container) = model::keycloak_cache_container(&profile) else {
-            continue;
-        };
+    for model::ClusteredContainer {
+        clustering,
+        container,
+    } in model::clustered_cache_containers(ctx.file, &doc.root)
+    {
         for cache in container.children.iter().filter(|c| {
             OTHER_CLUSTERED_MODES.contains(&c.name.as_str()) && c.attr_value("name") == Some("work")
         }) {
-            let mut diagnostic = ctx
+            let diagnostic = ctx
                 .diagnostic(
                     cache.name_range,
                     format!(
@@ -42,10 +40,7 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                     ),
                 )
                 .with_help("Declare it as <replicated-cache name=\"work\"/>, as standalone-ha.xml does.");
-            if let Some(range) = clustering.range {
-                diagnostic = diagnostic.with_label(range, "clustered here");
-            }
-            out.push(diagnostic);
+            out.push(clustering.label(diagnostic));
         }
     }
 }
