@@ -363,6 +363,13 @@ pub fn has_shared_store(cache: &XmlElement) -> bool {
     })
 }
 
+/// The keycloak-server subsystems of a parsed WildFly file (none when it is not XML).
+pub fn keycloak_subsystems_of<'a>(file: &'a ParsedFile<'_>) -> Vec<(Profile<'a>, &'a XmlElement)> {
+    file.xml()
+        .map(|doc| keycloak_subsystems(&doc.root))
+        .unwrap_or_default()
+}
+
 /// The keycloak-server subsystem of every profile that has one, with its profile.
 pub fn keycloak_subsystems(root: &XmlElement) -> Vec<(Profile<'_>, &XmlElement)> {
     profiles(root)

@@ -22,10 +22,7 @@ pub fn factory(meta: Arc<RuleMeta>) -> Box<dyn Rule> {
 }
 
 fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(doc) = ctx.file.xml() else {
-        return;
-    };
-    for (_, keycloak) in model::keycloak_subsystems(&doc.root) {
+    for (_, keycloak) in model::keycloak_subsystems_of(ctx.file) {
         for (spi_name, what) in CACHE_SPIS {
             for provider in model::spis(keycloak, spi_name)
                 .flat_map(|spi| spi.children_named("provider"))

@@ -19,10 +19,7 @@ pub fn factory(meta: Arc<RuleMeta>) -> Box<dyn Rule> {
 }
 
 fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(doc) = ctx.file.xml() else {
-        return;
-    };
-    for (_, keycloak) in model::keycloak_subsystems(&doc.root) {
+    for (_, keycloak) in model::keycloak_subsystems_of(ctx.file) {
         for property in URL_PROPERTIES {
             for value in model::spi_property_values(keycloak, "hostname", property) {
                 let resolved = with_defaults(&value.value);

@@ -18,10 +18,7 @@ pub fn factory(meta: Arc<RuleMeta>) -> Box<dyn Rule> {
 }
 
 fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(doc) = ctx.file.xml() else {
-        return;
-    };
-    for (_, keycloak) in model::keycloak_subsystems(&doc.root) {
+    for (_, keycloak) in model::keycloak_subsystems_of(ctx.file) {
         for value in model::spi_property_values(keycloak, "connectionsJpa", "migrationStrategy") {
             let resolved = with_defaults(&value.value);
             let resolved = resolved.trim();

@@ -17,10 +17,7 @@ pub fn factory(meta: Arc<RuleMeta>) -> Box<dyn Rule> {
 }
 
 fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(doc) = ctx.file.xml() else {
-        return;
-    };
-    for (profile, keycloak) in model::keycloak_subsystems(&doc.root) {
+    for (profile, keycloak) in model::keycloak_subsystems_of(ctx.file) {
         let Some(reference) = model::connections_jpa_datasource(keycloak) else {
             continue;
         };

@@ -15,10 +15,7 @@ pub fn factory(meta: Arc<RuleMeta>) -> Box<dyn Rule> {
 }
 
 fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(doc) = ctx.file.xml() else {
-        return;
-    };
-    for (_, keycloak) in model::keycloak_subsystems(&doc.root) {
+    for (_, keycloak) in model::keycloak_subsystems_of(ctx.file) {
         for property in model::spis(keycloak, "connectionsHttpClient")
             .flat_map(|spi| spi.children_named("provider"))
             .filter(|provider| is_enabled(provider))

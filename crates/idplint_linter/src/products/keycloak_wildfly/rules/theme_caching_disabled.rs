@@ -40,10 +40,7 @@ pub fn factory(meta: Arc<RuleMeta>) -> Box<dyn Rule> {
 }
 
 fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(doc) = ctx.file.xml() else {
-        return;
-    };
-    for (_, keycloak) in model::keycloak_subsystems(&doc.root) {
+    for (_, keycloak) in model::keycloak_subsystems_of(ctx.file) {
         for theme in keycloak.children_named("theme") {
             for (element, development, production, effect) in SETTINGS {
                 let Some((raw, range)) = child_text(theme, element) else {
