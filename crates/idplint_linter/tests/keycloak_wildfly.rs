@@ -28,6 +28,8 @@ const JPA_DS: &str = "keycloak-wildfly/jpa-datasource-missing";
 const TLS_PAIR: &str = "keycloak-wildfly/outgoing-tls-incomplete";
 const PROXY: &str = "keycloak-wildfly/proxy-credentials-in-file";
 const SPI_NAME: &str = "keycloak-wildfly/spi-missing-name";
+const FEATURE_VALUE: &str = "keycloak-wildfly/invalid-feature-value";
+const RISKY_FEATURE: &str = "keycloak-wildfly/risky-feature-enabled";
 
 fn reg() -> &'static Registry {
     match registry() {
@@ -550,7 +552,18 @@ fn corpus_lints_without_panic() {
         // `${keycloak.hostname.provider:default}` is the default provider; the image only
         // switches to `fixed` with a -D switch at start-up, which the file does not show.
         for quiet in [
-            WORK, MIGRATION, DBLOCK, HOSTNAME, HTTP_URL, H2_MEM, JPA_DS, TLS_PAIR, PROXY, SPI_NAME,
+            WORK,
+            MIGRATION,
+            DBLOCK,
+            HOSTNAME,
+            HTTP_URL,
+            H2_MEM,
+            JPA_DS,
+            TLS_PAIR,
+            PROXY,
+            SPI_NAME,
+            FEATURE_VALUE,
+            RISKY_FEATURE,
         ] {
             assert_eq!(counts.get(quiet), None, "{quiet}");
         }
@@ -685,42 +698,60 @@ fn hostile_expressions_do_not_crash() {
 
 #[test]
 fn spi_mistakes() {
-    let (_, text, report) = lint_fixture("spi-mistakes/standalone.xml");
+    let (path, text, report) = lint_fixture("spi-mistakes/standalone.xml");
     let (w, e) = (Severity::Warning, Severity::Error);
     // `${env.TRUSTSTORE_PASSWORD:}` is empty unless the environment sets it; the client
     // keystore has its keystore password (from the environment) but no key password.
     assert_eq!(
         findings(&report, &text),
         vec![
+            f(FEATURE_VALUE, 9, 72, "true", e),
             f(
                 TLS_PAIR,
-                12,
+                17,
                 54,
                 "${jboss.server.config.dir}/truststore.p12",
                 w
             ),
-            f(TLS_PAIR, 21, 65, "${jboss.server.config.dir}/client.p12", w),
-            f(PROXY, 23, 41, "proxy-mappings", w),
-            f(SPI_NAME, 28, 18, "provider", e),
+            f(TLS_PAIR, 26, 65, "${jboss.server.config.dir}/client.p12", w),
+            f(PROXY, 28, 41, "proxy-mappings", w),
+            f(SPI_NAME, 33, 18, "provider", e),
         ]
     );
+    let message = |code: &str, nth: usize| -> &str {
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == code)
+            .nth(nth)
+            .map_or("", |d| d.message.as_str())
+    };
+    assert!(message(TLS_PAIR, 0).contains("not password"));
+    assert!(message(TLS_PAIR, 1).contains("not client-key-password"));
+    assert!(message(SPI_NAME, 0).contains("no enabled attribute"));
     let messages: Vec<&str> = report
         .diagnostics
         .iter()
-        .filter(|d| d.code.starts_with("keycloak-wildfly/"))
         .map(|d| d.message.as_str())
         .collect();
-    assert!(messages[0].contains("not password"), "{}", messages[0]);
-    assert!(
-        messages[1].contains("not client-key-password"),
-        "{}",
-        messages[1]
-    );
-    assert!(
-        messages[3].contains("no enabled attribute"),
-        "{}",
-        messages[3]
-    );
     // The proxy password is never part of a message.
     assert!(messages.iter().all(|m| !m.contains("hunter2")));
+    // `true` for a feature is plainly `enabled`: a safe fix, and the only one here.
+    let outcome = fix(
+        reg(),
+        &path,
+        &text,
+        &LintOptions::default(),
+        Applicability::Safe,
+    );
+    assert_eq!(
+        outcome.fixed.as_deref(),
+        Some(
+            text.replace(
+                "impersonation\" value=\"true\"",
+                "impersonation\" value=\"enabled\""
+            )
+            .as_str()
+        )
+    );
 }

@@ -388,3 +388,34 @@ pub fn datasource_name(datasource: &XmlElement) -> &str {
         .or_else(|| datasource.attr_value("jndi-name"))
         .unwrap_or("Keycloak's datasource")
 }
+
+/// One `<system-properties><property name="..." value="...">` of the configuration.
+pub struct SystemProperty<'a> {
+    pub name: &'a XmlAttribute,
+    pub value: &'a XmlAttribute,
+}
+
+/// The system properties a parsed WildFly file sets (the same as `-D` switches, which
+/// override them); none when it is not XML.
+pub fn system_properties_of<'a>(file: &'a ParsedFile<'_>) -> Vec<SystemProperty<'a>> {
+    let Some(doc) = file.xml() else {
+        return Vec::new();
+    };
+    doc.root
+        .children_named("system-properties")
+        .flat_map(|props| props.children_named("property"))
+        .filter_map(|prop| {
+            Some(SystemProperty {
+                name: prop.attr("name")?,
+                value: prop.attr("value")?,
+            })
+        })
+        .collect()
+}
+
+/// The feature name of a `keycloak.profile.feature.<name>` system property.
+pub fn feature_flag_name(property: &str) -> Option<&str> {
+    property
+        .strip_prefix("keycloak.profile.feature.")
+        .filter(|name| !name.is_empty())
+}

@@ -9,12 +9,14 @@ pub mod deprecated_hostname_provider;
 pub mod h2_datasource_in_cluster;
 pub mod h2_in_memory_datasource;
 pub mod http_frontend_url;
+pub mod invalid_feature_value;
 pub mod invalid_migration_strategy;
 pub mod jpa_datasource_missing;
 pub mod local_cache_in_cluster;
 pub mod outgoing_tls_incomplete;
 pub mod outgoing_tls_unverified;
 pub mod proxy_credentials_in_file;
+pub mod risky_feature_enabled;
 pub mod self_signed_https;
 pub mod spi_missing_name;
 pub mod theme_caching_disabled;
@@ -57,6 +59,10 @@ pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
             http_frontend_url::factory,
         ),
         (
+            "keycloak-wildfly/invalid-feature-value",
+            invalid_feature_value::factory,
+        ),
+        (
             "keycloak-wildfly/invalid-migration-strategy",
             invalid_migration_strategy::factory,
         ),
@@ -79,6 +85,10 @@ pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
         (
             "keycloak-wildfly/proxy-credentials-in-file",
             proxy_credentials_in_file::factory,
+        ),
+        (
+            "keycloak-wildfly/risky-feature-enabled",
+            risky_feature_enabled::factory,
         ),
         (
             "keycloak-wildfly/self-signed-https",
