@@ -734,6 +734,13 @@ fn spi_mistakes() {
         .iter()
         .map(|d| d.message.as_str())
         .collect();
+    // The mapping with credentials is a secret, so no snippet shows it.
+    assert!(
+        report
+            .secrets
+            .iter()
+            .any(|r| r.slice(&text).is_some_and(|s| s.contains("hunter2")))
+    );
     // The proxy password is never part of a message.
     assert!(messages.iter().all(|m| !m.contains("hunter2")));
     // `true` for a feature is plainly `enabled`: a safe fix, and the only one here.

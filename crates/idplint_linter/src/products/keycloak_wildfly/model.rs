@@ -419,3 +419,24 @@ pub fn feature_flag_name(property: &str) -> Option<&str> {
         .strip_prefix("keycloak.profile.feature.")
         .filter(|name| !name.is_empty())
 }
+
+/// How many `hostPattern;proxyUri` entries of a `proxy-mappings` value carry
+/// `user[:password]@` in the proxy URI's authority.
+pub fn proxy_mappings_with_credentials(mappings: &str) -> usize {
+    mappings
+        .split(',')
+        .filter(|entry| proxy_entry_has_credentials(entry))
+        .count()
+}
+
+/// Whether a `hostPattern;proxyUri` entry's URI has `user[:password]@` before its host.
+fn proxy_entry_has_credentials(entry: &str) -> bool {
+    let Some((_, uri)) = entry.split_once(';') else {
+        return false;
+    };
+    let Some((_, rest)) = uri.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#', '"', ']']).next().unwrap_or(rest);
+    authority.contains('@')
+}

@@ -27,10 +27,7 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             else {
                 continue;
             };
-            let with_credentials = value
-                .split(',')
-                .filter(|entry| has_user_info(entry))
-                .count();
+            let with_credentials = model::proxy_mappings_with_credentials(value);
             if with_credentials == 0 {
                 continue;
             }
@@ -52,30 +49,20 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Whether a `hostPattern;proxyUri` entry's URI has `user[:password]@` before its host.
-fn has_user_info(entry: &str) -> bool {
-    let Some((_, uri)) = entry.split_once(';') else {
-        return false;
-    };
-    let Some((_, rest)) = uri.split_once("://") else {
-        return false;
-    };
-    let authority = rest.split(['/', '?', '#', '"', ']']).next().unwrap_or(rest);
-    authority.contains('@')
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::super::super::model::proxy_mappings_with_credentials as count;
 
     #[test]
     fn user_info_is_found_only_in_the_proxy_authority() {
-        assert!(has_user_info(
-            "\".*\\.example\\.com;http://u:p@proxy:3128\""
-        ));
-        assert!(!has_user_info("\".*;http://proxy:3128\""));
-        assert!(!has_user_info("\".*;NO_PROXY\""));
-        assert!(!has_user_info("\".*;http://proxy:3128/path@x\""));
-        assert!(!has_user_info("no separator"));
+        assert_eq!(count("[\".*\\.example\\.com;http://u:p@proxy:3128\"]"), 1);
+        assert_eq!(
+            count("[\"a;http://u:p@one:3128\",\"b;https://v@two:8443\",\"c;NO_PROXY\"]"),
+            2
+        );
+        assert_eq!(count("\".*;http://proxy:3128\""), 0);
+        assert_eq!(count("\".*;http://proxy:3128/path@x\""), 0);
+        assert_eq!(count("no separator @"), 0);
+        assert_eq!(count(""), 0);
     }
 }
