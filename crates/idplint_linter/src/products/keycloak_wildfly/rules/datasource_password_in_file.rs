@@ -38,9 +38,9 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             out.push(ctx.diagnostic(range, message).with_help(
-                "Read the password from the environment without a default \
-                 (${env.DB_PASSWORD}), from an Elytron credential store \
-                 (<credential-reference store=... alias=...>) or from a vault expression.",
+                "Read it from the environment without a default (${env.DB_PASSWORD}), from an \
+                 Elytron credential store (<credential-reference store=... alias=...>) or from \
+                 a vault expression.",
             ));
         }
     }
@@ -55,7 +55,7 @@ fn problem(raw: &str, datasource: &str) -> Option<String> {
     }
     if !has_expression(raw) {
         return Some(format!(
-            "The password of Keycloak's datasource `{datasource}` is written in the file in plain text"
+            "Keycloak's datasource `{datasource}` logs in to the database with a credential written in the file in plain text"
         ));
     }
     let fallback = with_defaults(raw);
@@ -71,7 +71,7 @@ fn problem(raw: &str, datasource: &str) -> Option<String> {
         ),
     };
     Some(format!(
-        "The password of Keycloak's datasource `{datasource}` falls back to a password written in the file when {source}"
+        "Keycloak's datasource `{datasource}` falls back to a database credential written in the file when {source}"
     ))
 }
 
