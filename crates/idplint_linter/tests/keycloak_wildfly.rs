@@ -14,6 +14,22 @@ const H2: &str = "keycloak-wildfly/h2-datasource-in-cluster";
 const OWNERS: &str = "keycloak-wildfly/cache-owners-one";
 const LOCAL: &str = "keycloak-wildfly/local-cache-in-cluster";
 const TLS: &str = "keycloak-wildfly/outgoing-tls-unverified";
+const PASSWORD: &str = "keycloak-wildfly/datasource-password-in-file";
+const THEME: &str = "keycloak-wildfly/theme-caching-disabled";
+const SELF_SIGNED: &str = "keycloak-wildfly/self-signed-https";
+const CACHE_SPI: &str = "keycloak-wildfly/cache-spi-disabled";
+const WORK: &str = "keycloak-wildfly/work-cache-not-replicated";
+const MIGRATION: &str = "keycloak-wildfly/invalid-migration-strategy";
+const DBLOCK: &str = "keycloak-wildfly/dblock-wait-too-short";
+const HOSTNAME: &str = "keycloak-wildfly/deprecated-hostname-provider";
+const HTTP_URL: &str = "keycloak-wildfly/http-frontend-url";
+const H2_MEM: &str = "keycloak-wildfly/h2-in-memory-datasource";
+const JPA_DS: &str = "keycloak-wildfly/jpa-datasource-missing";
+const TLS_PAIR: &str = "keycloak-wildfly/outgoing-tls-incomplete";
+const PROXY: &str = "keycloak-wildfly/proxy-credentials-in-file";
+const SPI_NAME: &str = "keycloak-wildfly/spi-missing-name";
+const FEATURE_VALUE: &str = "keycloak-wildfly/invalid-feature-value";
+const RISKY_FEATURE: &str = "keycloak-wildfly/risky-feature-enabled";
 
 fn reg() -> &'static Registry {
     match registry() {
@@ -140,10 +156,14 @@ fn postgres_cluster_is_clean() {
 fn cross_site_shared_remote_store_is_exempt() {
     let (_, text, report) = lint_fixture("cross-site/standalone-ha.xml");
     // Only authenticationSessions (one owner, no remote store) is reported; the XA
-    // datasource's MySQL URL is not H2.
+    // datasource's MySQL URL is not H2. Its literal password is reported at the element,
+    // never at the value.
     assert_eq!(
         findings(&report, &text),
-        vec![f(OWNERS, 60, 74, "1", Severity::Warning)]
+        vec![
+            f(PASSWORD, 17, 25, "<password>", Severity::Warning),
+            f(OWNERS, 60, 74, "1", Severity::Warning),
+        ]
     );
     let secrets: Vec<&str> = report
         .secrets
@@ -413,7 +433,11 @@ fn domain_profile_names_mark_clustering() {
         ds("jdbc:h2:tcp://h2.internal:9092/shared"),
     );
     let report = lint(reg(), "domain.xml", &text, &LintOptions::default());
-    let flagged: Vec<String> = findings(&report, &text).into_iter().map(|f| f.3).collect();
+    let flagged: Vec<String> = findings(&report, &text)
+        .into_iter()
+        .filter(|f| f.0 == H2)
+        .map(|f| f.3)
+        .collect();
     // `ha` uses a remote H2 server, which the nodes share: not this rule's concern.
     assert_eq!(
         flagged,
@@ -516,7 +540,143 @@ fn corpus_lints_without_panic() {
         assert_eq!(counts.get(OWNERS), Some(&31));
         assert_eq!(counts.get(LOCAL), None);
         assert_eq!(counts.get(TLS), None);
+        // The 11.0.0 MySQL literal and the 14.0.0 image's `${env.DB_PASSWORD:password}`; the
+        // other files keep H2 (whose `sa` password is not reported).
+        assert_eq!(counts.get(PASSWORD), Some(&2));
+        // Three settings in each of the 12.0.4, 14.0.0-image and 15.0.0 files.
+        assert_eq!(counts.get(THEME), Some(&9));
+        // Every file keeps the distribution's generated HTTPS certificate.
+        assert_eq!(counts.get(SELF_SIGNED), Some(&6));
+        // The 14.0.0 image file disables userCache and realmCache.
+        assert_eq!(counts.get(CACHE_SPI), Some(&2));
+        // `${keycloak.hostname.provider:default}` is the default provider; the image only
+        // switches to `fixed` with a -D switch at start-up, which the file does not show.
+        for quiet in [
+            WORK,
+            MIGRATION,
+            DBLOCK,
+            HOSTNAME,
+            HTTP_URL,
+            H2_MEM,
+            JPA_DS,
+            TLS_PAIR,
+            PROXY,
+            SPI_NAME,
+            FEATURE_VALUE,
+            RISKY_FEATURE,
+        ] {
+            assert_eq!(counts.get(quiet), None, "{quiet}");
+        }
     }
+}
+
+#[test]
+fn image_hardening_gaps() {
+    let (path, text, report) = lint_fixture("image-hardening/standalone-ha.xml");
+    let (w, e) = (Severity::Warning, Severity::Error);
+    assert_eq!(
+        findings(&report, &text),
+        vec![
+            f(PASSWORD, 14, 25, "<password>", w),
+            f(WORK, 41, 18, "invalidation-cache", e),
+            f(THEME, 60, 31, "-1", w),
+            f(THEME, 61, 30, "${env.CACHE_THEMES:false}", w),
+            f(CACHE_SPI, 66, 51, "false", w),
+            f(MIGRATION, 76, 67, "updates", w),
+            f(DBLOCK, 83, 65, "${env.DB_LOCK_WAIT:120}", w),
+            f(HOSTNAME, 88, 35, "request", w),
+            f(HTTP_URL, 91, 61, "http://sso.example.com/auth", w),
+            f(SELF_SIGNED, 100, 82, "applicationSSC", w),
+        ]
+    );
+    let password = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == PASSWORD)
+        .unwrap();
+    assert!(
+        password
+            .message
+            .contains("DB_PASSWORD, DB_PASSWORD_FALLBACK"),
+        "{}",
+        password.message
+    );
+    assert!(
+        !password.message.contains("password}"),
+        "{}",
+        password.message
+    );
+    let self_signed = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == SELF_SIGNED)
+        .unwrap();
+    assert_eq!(
+        self_signed.labels[0].range.slice(&text),
+        Some("generate-self-signed-certificate-host=\"localhost\"")
+    );
+    // The unsafe fixes touch the literal theme value and the cache flag only; the theme
+    // expression is left to the environment. The result parses and a second run is a no-op.
+    let outcome = fix(
+        reg(),
+        &path,
+        &text,
+        &LintOptions::default(),
+        Applicability::Unsafe,
+    );
+    assert!(outcome.failure.is_none(), "{:?}", outcome.failure);
+    let fixed = outcome.fixed.clone().unwrap();
+    assert_eq!(
+        fixed,
+        text.replace("<staticMaxAge>-1<", "<staticMaxAge>2592000<")
+            .replace(
+                "<provider name=\"default\" enabled=\"false\"/>",
+                "<provider name=\"default\" enabled=\"true\"/>"
+            )
+    );
+    assert!(!outcome.remaining.parse_failed);
+    let again = fix(
+        reg(),
+        &path,
+        &fixed,
+        &LintOptions::default(),
+        Applicability::Unsafe,
+    );
+    assert!(again.fixed.is_none());
+}
+
+#[test]
+fn broken_datasource_profiles() {
+    let (_, text, report) = lint_fixture("broken-datasource/domain.xml");
+    let e = Severity::Error;
+    // `demo`: in-memory H2 (its `sa` password is not reported); `prod`: the typo'd JNDI
+    // name; the vault reference and the expression-only migrationStrategy are fine.
+    assert_eq!(
+        findings(&report, &text),
+        vec![
+            f(H2_MEM, 10, 41, "jdbc:h2:mem:keycloak;DB_CLOSE_DELAY=-1", e),
+            f(JPA_DS, 37, 64, "java:jboss/datasources/KeycloakDs", e),
+        ]
+    );
+    let missing = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == JPA_DS)
+        .unwrap();
+    assert!(
+        missing.message.contains("profile `prod`"),
+        "{}",
+        missing.message
+    );
+    assert!(
+        missing
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("`java:jboss/datasources/KeycloakDS`"),
+        "{:?}",
+        missing.help
+    );
 }
 
 #[test]
@@ -534,4 +694,71 @@ fn hostile_expressions_do_not_crash() {
     );
     let report = lint(reg(), "standalone-ha.xml", &text, &LintOptions::default());
     assert!(!report.parse_failed);
+}
+
+#[test]
+fn spi_mistakes() {
+    let (path, text, report) = lint_fixture("spi-mistakes/standalone.xml");
+    let (w, e) = (Severity::Warning, Severity::Error);
+    // `${env.TRUSTSTORE_PASSWORD:}` is empty unless the environment sets it; the client
+    // keystore has its keystore password (from the environment) but no key password.
+    assert_eq!(
+        findings(&report, &text),
+        vec![
+            f(FEATURE_VALUE, 9, 72, "true", e),
+            f(
+                TLS_PAIR,
+                17,
+                54,
+                "${jboss.server.config.dir}/truststore.p12",
+                w
+            ),
+            f(TLS_PAIR, 26, 65, "${jboss.server.config.dir}/client.p12", w),
+            f(PROXY, 28, 41, "proxy-mappings", w),
+            f(SPI_NAME, 33, 18, "provider", e),
+        ]
+    );
+    let message = |code: &str, nth: usize| -> &str {
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == code)
+            .nth(nth)
+            .map_or("", |d| d.message.as_str())
+    };
+    assert!(message(TLS_PAIR, 0).contains("not password"));
+    assert!(message(TLS_PAIR, 1).contains("not client-key-password"));
+    assert!(message(SPI_NAME, 0).contains("no enabled attribute"));
+    let messages: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    // The mapping with credentials is a secret, so no snippet shows it.
+    assert!(
+        report
+            .secrets
+            .iter()
+            .any(|r| r.slice(&text).is_some_and(|s| s.contains("hunter2")))
+    );
+    // The proxy password is never part of a message.
+    assert!(messages.iter().all(|m| !m.contains("hunter2")));
+    // `true` for a feature is plainly `enabled`: a safe fix, and the only one here.
+    let outcome = fix(
+        reg(),
+        &path,
+        &text,
+        &LintOptions::default(),
+        Applicability::Safe,
+    );
+    assert_eq!(
+        outcome.fixed.as_deref(),
+        Some(
+            text.replace(
+                "impersonation\" value=\"true\"",
+                "impersonation\" value=\"enabled\""
+            )
+            .as_str()
+        )
+    );
 }

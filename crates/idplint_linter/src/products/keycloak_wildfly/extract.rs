@@ -1,7 +1,7 @@
 //! The one unit of a WildFly server configuration file, and where its secrets are.
 
 use super::expr::with_defaults;
-use super::model::is_server_config;
+use super::model::{self, is_server_config};
 use crate::source::ParsedFile;
 use crate::unit::{Unit, UnitContent, UnitKind};
 use idplint_diagnostics::TextRange;
@@ -76,7 +76,13 @@ fn collect_secrets(element: &XmlElement, out: &mut Vec<TextRange>) {
                 let name = name.to_ascii_lowercase();
                 name.contains("password") || name.ends_with("secret")
             });
-            if is_secret {
+            // Proxy credentials ride inside a `proxy-mappings` URI; the whole list is hidden
+            // because its decoded offsets do not map onto the escaped text.
+            let proxy_credentials = element.attr_value("name") == Some("proxy-mappings")
+                && element
+                    .attr_value("value")
+                    .is_some_and(|value| model::proxy_mappings_with_credentials(value) > 0);
+            if is_secret || proxy_credentials {
                 match element.attr("value") {
                     Some(value) => push_secret(&value.value, value.value_range, out),
                     None => {

@@ -8,7 +8,7 @@
 
 use super::expr::{has_expression, with_defaults};
 use crate::source::ParsedFile;
-use idplint_diagnostics::TextRange;
+use idplint_diagnostics::{Diagnostic, TextRange};
 use idplint_syntax::xml::{XmlAttribute, XmlElement};
 
 /// The JNDI name Keycloak's `connectionsJpa` provider uses when it does not name one.
@@ -91,6 +91,40 @@ pub struct Clustering {
     pub range: Option<TextRange>,
 }
 
+impl Clustering {
+    /// `diagnostic` with a "clustered here" label on the evidence, when it is in the file.
+    pub fn label(&self, diagnostic: Diagnostic) -> Diagnostic {
+        match self.range {
+            Some(range) => diagnostic.with_label(range, "clustered here"),
+            None => diagnostic,
+        }
+    }
+}
+
+/// The `keycloak` cache container of a clustered profile, with why the profile is clustered.
+pub struct ClusteredContainer<'a> {
+    pub clustering: Clustering,
+    pub container: &'a XmlElement,
+}
+
+/// The `keycloak` cache container of every clustered profile that has one.
+pub fn clustered_cache_containers<'a>(
+    file: &ParsedFile<'_>,
+    root: &'a XmlElement,
+) -> Vec<ClusteredContainer<'a>> {
+    profiles(root)
+        .into_iter()
+        .filter_map(|profile| {
+            let clustering = clustering(file, root, &profile)?;
+            let container = keycloak_cache_container(&profile)?;
+            Some(ClusteredContainer {
+                clustering,
+                container,
+            })
+        })
+        .collect()
+}
+
 /// Whether the nodes running `profile` form a cluster: the profile configures JGroups, the
 /// standalone file is an `*-ha.xml` (started with `-c standalone-ha.xml`), or the domain
 /// profile is one of the clustered ones (`ha`, `full-ha`, Keycloak's `auth-server-clustered`).
@@ -166,16 +200,7 @@ pub fn keycloak_datasource<'a>(profile: &Profile<'a>) -> Option<KeycloakDatasour
     let wanted = reference
         .map(|attr| with_defaults(&attr.value))
         .unwrap_or_else(|| DEFAULT_KEYCLOAK_JNDI.to_string());
-    let candidates: Vec<&XmlElement> = profile
-        .subsystem("datasources")
-        .into_iter()
-        .flat_map(|subsystem| subsystem.children_named("datasources"))
-        .flat_map(|list| {
-            list.children
-                .iter()
-                .filter(|c| c.name == "datasource" || c.name == "xa-datasource")
-        })
-        .collect();
+    let candidates = datasources(profile);
     let by_jndi = candidates
         .iter()
         .copied()
@@ -197,7 +222,7 @@ pub fn keycloak_datasource<'a>(profile: &Profile<'a>) -> Option<KeycloakDatasour
 
 /// `spi[connectionsJpa]/provider/properties/property[dataSource]/@value` of the provider
 /// Keycloak uses (the `default-provider`, else the first enabled one that sets it).
-fn connections_jpa_datasource(keycloak: &XmlElement) -> Option<&XmlAttribute> {
+pub fn connections_jpa_datasource(keycloak: &XmlElement) -> Option<&XmlAttribute> {
     let spi = keycloak
         .children_named("spi")
         .find(|spi| spi.attr_value("name") == Some("connectionsJpa"))?;
@@ -218,11 +243,64 @@ fn connections_jpa_datasource(keycloak: &XmlElement) -> Option<&XmlAttribute> {
 }
 
 fn datasource_property(provider: &XmlElement) -> Option<&XmlAttribute> {
+    provider_property(provider, "dataSource")
+}
+
+/// Every `<datasource>` and `<xa-datasource>` of a profile, in document order.
+pub fn datasources<'a>(profile: &Profile<'a>) -> Vec<&'a XmlElement> {
+    profile
+        .subsystem("datasources")
+        .into_iter()
+        .flat_map(|subsystem| subsystem.children_named("datasources"))
+        .flat_map(|list| {
+            list.children
+                .iter()
+                .filter(|c| c.name == "datasource" || c.name == "xa-datasource")
+        })
+        .collect()
+}
+
+/// The `<spi name="...">` elements of the keycloak-server subsystem with that name (the
+/// schema allows one, but a hand-edited file may repeat it; every copy is checked).
+pub fn spis<'a>(keycloak: &'a XmlElement, name: &'a str) -> impl Iterator<Item = &'a XmlElement> {
+    keycloak
+        .children_named("spi")
+        .filter(move |spi| spi.attr_value("name") == Some(name))
+}
+
+/// The `value` attribute of `<properties><property name="...">` of one SPI provider.
+pub fn provider_property<'a>(provider: &'a XmlElement, name: &str) -> Option<&'a XmlAttribute> {
     provider
         .children_named("properties")
         .flat_map(|props| props.children_named("property"))
-        .find(|prop| prop.attr_value("name") == Some("dataSource"))
+        .find(|prop| prop.attr_value("name") == Some(name))
         .and_then(|prop| prop.attr("value"))
+}
+
+/// The `value` attributes of `property` in the enabled providers of an SPI element.
+pub fn enabled_provider_values<'a>(
+    spi: &'a XmlElement,
+    property: &'a str,
+) -> impl Iterator<Item = &'a XmlAttribute> {
+    spi.children_named("provider")
+        .filter(|provider| is_enabled(provider))
+        .filter_map(move |provider| provider_property(provider, property))
+}
+
+/// The `value` attributes of `property` in the enabled providers of the SPI `spi` of a
+/// keycloak-server subsystem.
+pub fn spi_property_values<'a>(
+    keycloak: &'a XmlElement,
+    spi: &'a str,
+    property: &'a str,
+) -> impl Iterator<Item = &'a XmlAttribute> {
+    spis(keycloak, spi).flat_map(move |spi| enabled_provider_values(spi, property))
+}
+
+/// `value` parsed as a whole number after expression defaults, or `None` when it is not one
+/// (or still depends on an expression without default).
+pub fn resolved_integer(value: &str) -> Option<i64> {
+    with_defaults(value).trim().parse().ok()
 }
 
 /// The JDBC URL of a datasource: `<connection-url>` of a `<datasource>`, the `URL`
@@ -283,4 +361,82 @@ pub fn has_shared_store(cache: &XmlElement) -> bool {
         child.name.ends_with("store")
             && attr_resolved(child, "shared").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
     })
+}
+
+/// The keycloak-server subsystems of a parsed WildFly file (none when it is not XML).
+pub fn keycloak_subsystems_of<'a>(file: &'a ParsedFile<'_>) -> Vec<(Profile<'a>, &'a XmlElement)> {
+    file.xml()
+        .map(|doc| keycloak_subsystems(&doc.root))
+        .unwrap_or_default()
+}
+
+/// The keycloak-server subsystem of every profile that has one, with its profile.
+pub fn keycloak_subsystems(root: &XmlElement) -> Vec<(Profile<'_>, &XmlElement)> {
+    profiles(root)
+        .into_iter()
+        .filter_map(|profile| {
+            let keycloak = profile.subsystem("keycloak-server")?;
+            Some((profile, keycloak))
+        })
+        .collect()
+}
+
+/// The name a datasource is known by in messages: its pool name, else its JNDI name.
+pub fn datasource_name(datasource: &XmlElement) -> &str {
+    datasource
+        .attr_value("pool-name")
+        .or_else(|| datasource.attr_value("jndi-name"))
+        .unwrap_or("Keycloak's datasource")
+}
+
+/// One `<system-properties><property name="..." value="...">` of the configuration.
+pub struct SystemProperty<'a> {
+    pub name: &'a XmlAttribute,
+    pub value: &'a XmlAttribute,
+}
+
+/// The system properties a parsed WildFly file sets (the same as `-D` switches, which
+/// override them); none when it is not XML.
+pub fn system_properties_of<'a>(file: &'a ParsedFile<'_>) -> Vec<SystemProperty<'a>> {
+    let Some(doc) = file.xml() else {
+        return Vec::new();
+    };
+    doc.root
+        .children_named("system-properties")
+        .flat_map(|props| props.children_named("property"))
+        .filter_map(|prop| {
+            Some(SystemProperty {
+                name: prop.attr("name")?,
+                value: prop.attr("value")?,
+            })
+        })
+        .collect()
+}
+
+/// The feature name of a `keycloak.profile.feature.<name>` system property.
+pub fn feature_flag_name(property: &str) -> Option<&str> {
+    property
+        .strip_prefix("keycloak.profile.feature.")
+        .filter(|name| !name.is_empty())
+}
+
+/// How many `hostPattern;proxyUri` entries of a `proxy-mappings` value carry
+/// `user[:password]@` in the proxy URI's authority.
+pub fn proxy_mappings_with_credentials(mappings: &str) -> usize {
+    mappings
+        .split(',')
+        .filter(|entry| proxy_entry_has_credentials(entry))
+        .count()
+}
+
+/// Whether a `hostPattern;proxyUri` entry's URI has `user[:password]@` before its host.
+fn proxy_entry_has_credentials(entry: &str) -> bool {
+    let Some((_, uri)) = entry.split_once(';') else {
+        return false;
+    };
+    let Some((_, rest)) = uri.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#', '"', ']']).next().unwrap_or(rest);
+    authority.contains('@')
 }

@@ -34,13 +34,11 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     let Some(doc) = ctx.file.xml() else {
         return;
     };
-    for profile in model::profiles(&doc.root) {
-        let Some(clustering) = model::clustering(ctx.file, &doc.root, &profile) else {
-            continue;
-        };
-        let Some(container) = model::keycloak_cache_container(&profile) else {
-            continue;
-        };
+    for model::ClusteredContainer {
+        clustering,
+        container,
+    } in model::clustered_cache_containers(ctx.file, &doc.root)
+    {
         for cache in container.children_named("distributed-cache") {
             let Some(name) = cache
                 .attr_value("name")
@@ -60,7 +58,7 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             if has_shared_store(cache) {
                 continue;
             }
-            let mut diagnostic = ctx
+            let diagnostic = ctx
                 .diagnostic(
                     owners.value_range,
                     format!(
@@ -78,10 +76,7 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                     "Set owners=\"2\"",
                     vec![Edit::replace(owners.value_range, "2")],
                 ));
-            if let Some(range) = clustering.range {
-                diagnostic = diagnostic.with_label(range, "clustered here");
-            }
-            out.push(diagnostic);
+            out.push(clustering.label(diagnostic));
         }
     }
 }

@@ -32,13 +32,11 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     let Some(doc) = ctx.file.xml() else {
         return;
     };
-    for profile in model::profiles(&doc.root) {
-        let Some(clustering) = model::clustering(ctx.file, &doc.root, &profile) else {
-            continue;
-        };
-        let Some(container) = model::keycloak_cache_container(&profile) else {
-            continue;
-        };
+    for model::ClusteredContainer {
+        clustering,
+        container,
+    } in model::clustered_cache_containers(ctx.file, &doc.root)
+    {
         // A `*-ha.xml` name alone is weak evidence when every cache is local: a file
         // without JGroups and without a cache transport runs as a single node. Require
         // the container's `<transport>` then.
@@ -63,7 +61,7 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             } else {
                 continue;
             };
-            let mut diagnostic = ctx
+            let diagnostic = ctx
                 .diagnostic(
                     cache.name_range,
                     format!(
@@ -73,10 +71,7 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 )
                 .with_label(name_attr.value_range, "this cache")
                 .with_help(help);
-            if let Some(range) = clustering.range {
-                diagnostic = diagnostic.with_label(range, "clustered here");
-            }
-            out.push(diagnostic);
+            out.push(clustering.label(diagnostic));
         }
     }
 }

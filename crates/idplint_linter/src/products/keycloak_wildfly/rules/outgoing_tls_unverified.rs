@@ -9,11 +9,10 @@
 //! installation guide says the first must never be used in production.
 
 use super::super::expr::{has_expression, with_defaults};
-use super::super::model::{self, is_enabled};
+use super::super::model;
 use crate::rule::{FnRule, Rule, RuleContext, RuleMeta};
 use crate::unit::UnitKind;
 use idplint_diagnostics::{Diagnostic, Edit, Fix};
-use idplint_syntax::xml::XmlElement;
 use std::sync::Arc;
 
 /// One property that switches verification off.
@@ -62,24 +61,20 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         for check in CHECKS {
-            for spi in keycloak
-                .children_named("spi")
-                .filter(|spi| spi.attr_value("name") == Some(check.spi))
-            {
-                for value in property_values(spi, check.property) {
-                    let resolved = with_defaults(&value.value);
-                    if !resolved.trim().eq_ignore_ascii_case(check.bad) {
-                        continue;
-                    }
-                    let setting = if has_expression(&value.value) {
-                        format!(
-                            "{}={} (which is {} unless the environment overrides it)",
-                            check.property, value.value, check.bad
-                        )
-                    } else {
-                        format!("{}={}", check.property, value.value)
-                    };
-                    let mut diagnostic = ctx
+            for value in model::spi_property_values(keycloak, check.spi, check.property) {
+                let resolved = with_defaults(&value.value);
+                if !resolved.trim().eq_ignore_ascii_case(check.bad) {
+                    continue;
+                }
+                let setting = if has_expression(&value.value) {
+                    format!(
+                        "{}={} (which is {} unless the environment overrides it)",
+                        check.property, value.value, check.bad
+                    )
+                } else {
+                    format!("{}={}", check.property, value.value)
+                };
+                let mut diagnostic = ctx
                         .diagnostic(
                             value.value_range,
                             format!(
@@ -88,31 +83,17 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                             ),
                         )
                         .with_help(check.help);
-                    // An expression's value comes from the environment; rewriting only
-                    // its default would not change a value set there, so only literals
-                    // get a fix.
-                    if !has_expression(&value.value) {
-                        diagnostic = diagnostic.with_fix(Fix::unsafe_(
-                            format!("Set {} to {}", check.property, check.good),
-                            vec![Edit::replace(value.value_range, check.good)],
-                        ));
-                    }
-                    out.push(diagnostic);
+                // An expression's value comes from the environment; rewriting only
+                // its default would not change a value set there, so only literals
+                // get a fix.
+                if !has_expression(&value.value) {
+                    diagnostic = diagnostic.with_fix(Fix::unsafe_(
+                        format!("Set {} to {}", check.property, check.good),
+                        vec![Edit::replace(value.value_range, check.good)],
+                    ));
                 }
+                out.push(diagnostic);
             }
         }
     }
-}
-
-/// The `value` attributes of `property` in the enabled providers of an SPI.
-fn property_values<'a>(
-    spi: &'a XmlElement,
-    property: &'a str,
-) -> impl Iterator<Item = &'a idplint_syntax::xml::XmlAttribute> {
-    spi.children_named("provider")
-        .filter(|provider| is_enabled(provider))
-        .flat_map(|provider| provider.children_named("properties"))
-        .flat_map(|properties| properties.children_named("property"))
-        .filter(move |p| p.attr_value("name") == Some(property))
-        .filter_map(|p| p.attr("value"))
 }
