@@ -129,6 +129,12 @@ fn every_legacy_file_migrates_into_options_that_idplint_accepts() {
                         file.display()
                     );
                 }
+                // Credentials inside URIs (`proxy-mappings`) are secrets too.
+                assert!(
+                    !has_uri_credentials(&text),
+                    "{}: credentials in a URI reached the output:\n{text}",
+                    file.display()
+                );
                 // Blocking findings and the exit code agree.
                 assert_eq!(
                     code == Some(1),
@@ -210,4 +216,19 @@ fn unreadable_and_foreign_files_fail_with_exit_2_and_write_nothing() {
         .unwrap();
     assert_eq!(result.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&result.stderr).contains("not a WildFly server configuration"));
+}
+
+/// Whether any `scheme://user:password@host` appears outside comments.
+fn has_uri_credentials(text: &str) -> bool {
+    text.lines()
+        .filter(|line| !line.trim_start().starts_with('#'))
+        .any(|line| {
+            line.match_indices("://").any(|(at, _)| {
+                let rest = &line[at + 3..];
+                let authority = rest.split(['/', ',', ';', ' ']).next().unwrap_or("");
+                authority
+                    .split_once('@')
+                    .is_some_and(|(userinfo, _)| userinfo.contains(':'))
+            })
+        })
 }

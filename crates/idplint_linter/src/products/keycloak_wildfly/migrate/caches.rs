@@ -108,19 +108,28 @@ pub(super) fn caches(out: &mut Builder, profile: &Profile<'_>, clustered: bool) 
             );
         }
     } else if let Some(dns) = has("dns.DNS_PING") {
-        out.option(
-            "cache-stack",
-            "kubernetes".to_string(),
-            false,
-            "M-099",
-            Some(dns.start_tag_range),
-        );
-        out.finding(
-            "M-099",
-            false,
-            format!("DNS_PING needs the headless service name: set `JAVA_OPTS_APPEND=-Djgroups.dns.query=<service FQDN>`{}", if out.at_least("26.3.0") { "; the `kubernetes` stack is deprecated from 26.3, consider `jdbc-ping`" } else { "" }),
-            Some(dns.start_tag_range),
-        );
+        if out.at_least("26.3.0") {
+            out.finding(
+                "M-099",
+                false,
+                "DNS_PING is not carried: the `kubernetes` stack is deprecated from 26.3 and the default `jdbc-ping` discovers members through the database, with no headless service".to_string(),
+                Some(dns.start_tag_range),
+            );
+        } else {
+            out.option(
+                "cache-stack",
+                "kubernetes".to_string(),
+                false,
+                "M-099",
+                Some(dns.start_tag_range),
+            );
+            out.finding(
+                "M-099",
+                false,
+                "DNS_PING needs the headless service name: set `JAVA_OPTS_APPEND=-Djgroups.dns.query=<service FQDN>`".to_string(),
+                Some(dns.start_tag_range),
+            );
+        }
     } else if let Some(tcpping) = has("TCPPING") {
         out.finding(
             "X-004",
@@ -129,12 +138,21 @@ pub(super) fn caches(out: &mut Builder, profile: &Profile<'_>, clustered: bool) 
             Some(tcpping.start_tag_range),
         );
     } else if has("MPING").is_some() {
-        out.option("cache-stack", "tcp".to_string(), false, "M-096", from);
+        if out.at_least("26.1.0") {
+            out.finding(
+                "M-096",
+                false,
+                "the TCP stack with multicast discovery (MPING) is not carried: `tcp` is deprecated from 26.1, whose default `jdbc-ping` discovers members through the database".to_string(),
+                from,
+            );
+        } else {
+            out.option("cache-stack", "tcp".to_string(), false, "M-096", from);
+        }
     } else if has("PING").is_some() && out.at_least("26.1.0") {
         out.finding(
             "M-095",
             false,
-            "the legacy UDP multicast stack is not carried: from 26.1 the default stack is `jdbc-ping` (discovery through the database); set `cache-stack=udp` only if the network needs multicast".to_string(),
+            "the legacy UDP multicast stack is not carried: `udp` is deprecated from 26.1, whose default `jdbc-ping` discovers members through the database".to_string(),
             from,
         );
     }

@@ -3,7 +3,7 @@
 
 use super::Builder;
 use crate::products::keycloak_wildfly::expr::with_defaults;
-use crate::products::keycloak_wildfly::model::{Profile, child_text, is_enabled};
+use crate::products::keycloak_wildfly::model::{self, Profile, child_text, is_enabled};
 use idplint_syntax::xml::XmlElement;
 
 // keycloak-server subsystem: themes and every other SPI (M-120 .. M-139)
@@ -131,7 +131,10 @@ pub(super) fn keycloak_server(out: &mut Builder, profile: &Profile<'_>) {
                 };
                 let text = list_value(&value.value);
                 let lower = name.to_ascii_lowercase();
-                if lower.contains("password") || lower.contains("secret") {
+                // `proxy-mappings` entries may carry `user:password@` in their URIs (L-064).
+                let credentials = lower == "proxy-mappings"
+                    && model::proxy_mappings_with_credentials(&value.value) > 0;
+                if lower.contains("password") || lower.contains("secret") || credentials {
                     out.secret(&key, &text, mapping, Some(value.value_range));
                 } else {
                     out.value(&key, &text, false, mapping, Some(value.value_range));
@@ -264,6 +267,12 @@ pub(super) fn features(out: &mut Builder, root: &XmlElement) {
         let value = with_defaults(value).trim().to_ascii_lowercase();
         if name == "keycloak.profile" && value == "preview" {
             enabled.push("preview".to_string());
+            out.finding(
+                "§3.8",
+                false,
+                "`keycloak.profile=preview` becomes `features=preview`, which turns on every preview feature of the new release too: list the ones you use instead".to_string(),
+                Some(property.start_tag_range),
+            );
             first.get_or_insert(property.start_tag_range);
             continue;
         }
