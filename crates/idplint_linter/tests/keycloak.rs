@@ -1,6 +1,8 @@
 //! End-to-end Keycloak (Quarkus) checks on the seed 002 fixtures in `testdata/keycloak`: which
 //! rule fires on which row, versions from image tags, secrets never shown, and the unsafe
-//! fix output (expected bytes in `*.fixed`), re-linted and idempotent.
+//! fix output (expected bytes in `*.fixed`), re-linted and idempotent. Also the option sources
+//! beyond environment lists: the Keycloak Operator CR (`operator/`) and keycloak.conf
+//! `${ENV:default}` expressions (`conf-defaults/`), each with a failing and a clean fixture.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -358,4 +360,134 @@ fn truncated_files_never_panic() {
             }
         }
     }
+}
+
+// Option sources beyond environment lists.
+
+#[test]
+fn operator_cr_options_are_checked() {
+    let registry = registry().unwrap();
+    let (path, text) = fixture("operator/keycloak.yaml");
+    // No target: the release comes from `spec.image`.
+    let report = lint(registry, &path, &text, &LintOptions::default());
+    assert_eq!(report.units, vec!["Keycloak CR `example-kc`".to_string()]);
+    let expected: Vec<(u32, String)> = [
+        (23, "keycloak/hostname-v1-option-removed"),
+        (25, "keycloak/unknown-option"),
+        (28, "keycloak/literal-secret"),
+    ]
+    .iter()
+    .map(|(r, c)| (*r, c.to_string()))
+    .collect();
+    assert_eq!(rows(&report, &text), expected, "{:#?}", report.diagnostics);
+    let unknown = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "keycloak/unknown-option")
+        .unwrap();
+    assert!(
+        unknown.message.contains("db-pool-max-size"),
+        "{}",
+        unknown.message
+    );
+    // The password is registered for masking and never shown.
+    assert!(!format!("{:?}", report.diagnostics).contains("change-me"));
+    assert_eq!(report.secrets.len(), 1);
+    let secret = report.secrets[0];
+    assert_eq!(
+        &text[secret.start as usize..secret.end as usize],
+        "change-me"
+    );
+}
+
+#[test]
+fn operator_cr_first_class_fields_count_as_options() {
+    let registry = registry().unwrap();
+    // `spec.httpManagement.port` sets `http-management-port`, which 24.0 does not have yet.
+    let (path, text) = fixture("operator/keycloak-clean.yaml");
+    let report = lint(registry, &path, &text, &target("24.0.0"));
+    let found = rows(&report, &text);
+    assert!(
+        found.contains(&(23, "keycloak/unknown-option".to_string())),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn clean_operator_cr_passes() {
+    let registry = registry().unwrap();
+    let (path, text) = fixture("operator/keycloak-clean.yaml");
+    let report = lint(registry, &path, &text, &target("26.4.0"));
+    assert_eq!(report.units.len(), 1);
+    assert_eq!(
+        rows(&report, &text),
+        Vec::new(),
+        "{:#?}",
+        report.diagnostics
+    );
+}
+
+#[test]
+fn operator_cr_fix_renames_the_option_in_place() {
+    let registry = registry().unwrap();
+    let options = target("26.4.0");
+    let (path, text) = fixture("operator/keycloak.yaml");
+    let (_, expected) = fixture("operator/keycloak.yaml.fixed");
+    let outcome = fix(registry, &path, &text, &options, Applicability::Unsafe);
+    assert_eq!(outcome.failure, None);
+    assert_eq!(outcome.fixed.as_deref(), Some(expected.as_str()));
+    let again = lint(registry, &path, &expected, &options);
+    assert!(!again.parse_failed);
+    assert!(
+        !again
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "keycloak/hostname-v1-option-removed")
+    );
+    let second = fix(registry, &path, &expected, &options, Applicability::Unsafe);
+    assert_eq!(second.fixed, None, "second fix changed the file");
+}
+
+#[test]
+fn other_keycloak_crs_are_not_servers() {
+    let registry = registry().unwrap();
+    let text = "apiVersion: k8s.keycloak.org/v2alpha1\nkind: KeycloakRealmImport\nmetadata:\n  name: r\nspec:\n  keycloakCRName: example-kc\n  realm:\n    realm: demo\n";
+    let report = lint(registry, "realm.yaml", text, &target("26.4.0"));
+    assert!(report.units.is_empty(), "{:?}", report.units);
+    // A CR without `spec` and a non-mapping `additionalOptions` never panic.
+    for text in [
+        "apiVersion: k8s.keycloak.org/v2alpha1\nkind: Keycloak\n",
+        "apiVersion: k8s.keycloak.org/v2alpha1\nkind: Keycloak\nspec:\n  additionalOptions: x\n  db: [1]\n",
+        "apiVersion: k8s.keycloak.org/v2alpha1\nkind: Keycloak\nspec:\n  additionalOptions:\n    - name: [a]\n    - value: b\n    - 3\n",
+    ] {
+        let _ = lint(registry, "kc.yaml", text, &target("26.4.0"));
+    }
+}
+
+#[test]
+fn conf_default_password_is_a_literal_secret() {
+    let registry = registry().unwrap();
+    let (path, text) = fixture("conf-defaults/keycloak.conf");
+    let report = lint(registry, &path, &text, &target("26.4.0"));
+    let secrets: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "keycloak/literal-secret")
+        .collect();
+    assert_eq!(secrets.len(), 1, "{:#?}", report.diagnostics);
+    // Reported on the default alone, on row 4, without showing it.
+    let range = secrets[0].range;
+    assert_eq!(&text[range.start as usize..range.end as usize], "change-me");
+    let index = LineIndex::new(&text);
+    assert_eq!(index.line_col(range.start, &text).row, 4);
+    assert!(!format!("{:?}", report.diagnostics).contains("change-me"));
+
+    let (path, text) = fixture("conf-defaults/keycloak-clean.conf");
+    let report = lint(registry, &path, &text, &target("26.4.0"));
+    assert_eq!(
+        rows(&report, &text),
+        Vec::new(),
+        "{:#?}",
+        report.diagnostics
+    );
 }

@@ -87,7 +87,8 @@ pub fn classify(value: &str, source: EnvSource) -> ValueKind {
     if value.contains("${") || value.contains("{{") {
         return ValueKind::Reference;
     }
-    if source == EnvSource::ConfFile {
+    // keycloak.conf and Operator CR values are not shell- or Compose-expanded.
+    if source == EnvSource::ConfFile || source == EnvSource::OperatorOption {
         return ValueKind::Literal;
     }
     let bytes = value.as_bytes();
@@ -105,6 +106,28 @@ pub fn classify(value: &str, source: EnvSource) -> ValueKind {
         i += 1;
     }
     ValueKind::Literal
+}
+
+/// The literal fallback inside a keycloak.conf `${ENV:default}` expression, as a byte range
+/// of `value`: Keycloak uses it whenever the variable is unset, so a default password is as
+/// much in the file as a plain one. `None` without a default, or when the default is itself
+/// a reference (`${A:${B}}`).
+pub fn conf_literal_default(value: &str) -> Option<std::ops::Range<usize>> {
+    let mut search = 0;
+    while let Some(found) = value.get(search..)?.find("${") {
+        let open = search + found + 2;
+        let close = open + value.get(open..)?.find('}')?;
+        let inner = value.get(open..close)?;
+        if let Some(colon) = inner.find(':') {
+            let start = open + colon + 1;
+            let default = value.get(start..close)?;
+            if !default.trim().is_empty() && !default.contains('$') {
+                return Some(start..close);
+            }
+        }
+        search = close + 1;
+    }
+    None
 }
 
 /// Words that mark a variable as a credential, for masking values in output. Wider than
@@ -150,7 +173,10 @@ pub fn is_keycloak_secret(entry: &EnvEntry) -> bool {
         }
         return false;
     }
-    if entry.source.is_command_line() || entry.source.is_conf_file() {
+    if entry.source.is_command_line()
+        || entry.source.is_conf_file()
+        || entry.source == EnvSource::OperatorOption
+    {
         return false;
     }
     let name = entry.name.as_str();
@@ -222,6 +248,7 @@ pub fn describe_source(source: EnvSource) -> &'static str {
         EnvSource::EcsSecret => "the ECS `secrets` list",
         EnvSource::ConfFile => "keycloak.conf",
         EnvSource::CommandLine => "the command line",
+        EnvSource::OperatorOption => "the Keycloak CR",
     }
 }
 
@@ -257,6 +284,28 @@ mod tests {
             classify("${DB_PW:x}", EnvSource::ConfFile),
             ValueKind::Reference
         );
+    }
+
+    #[test]
+    fn conf_defaults() {
+        let value = "${KC_DB_PASSWORD:change-me}";
+        let range = conf_literal_default(value);
+        assert_eq!(range.clone().and_then(|r| value.get(r)), Some("change-me"));
+        let value = "jdbc:postgresql://${DB_HOST:db}/kc";
+        assert_eq!(
+            conf_literal_default(value).and_then(|r| value.get(r)),
+            Some("db")
+        );
+        for value in [
+            "${KC_DB_PASSWORD}",
+            "${A:}",
+            "${A:${B}}",
+            "${A",
+            "plain",
+            "${A: }",
+        ] {
+            assert_eq!(conf_literal_default(value), None, "{value}");
+        }
     }
 
     #[test]
