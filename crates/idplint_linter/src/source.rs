@@ -149,3 +149,30 @@ impl<'a> ParsedFile<'a> {
         range.slice(self.text).unwrap_or("")
     }
 }
+
+/// The directory part of a run path (`.` for a bare file name); shared by cross-file rules that
+/// resolve one file's reference to another.
+pub(crate) fn parent_dir(path: &str) -> &str {
+    path.rfind(['/', '\\']).map_or(".", |i| &path[..i])
+}
+
+/// `a/./b/../c.json` -> `a/c.json`, with `/` separators.
+pub(crate) fn normalise_path(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    let absolute = path.starts_with('/');
+    for part in path.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    let joined = parts.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}

@@ -330,6 +330,9 @@ pub struct EnvSet {
     pub image: Option<(String, TextRange)>,
     /// The raw `command`/`args` items as written (for argv-shape rules), host ranges.
     pub argv: Vec<(String, TextRange)>,
+    /// Compose `env_file:` paths as written (relative to the Compose file), host ranges: their
+    /// variables belong to this process too, below `environment` in precedence.
+    pub env_files: Vec<(String, TextRange)>,
 }
 
 impl EnvSet {

@@ -491,3 +491,111 @@ fn conf_default_password_is_a_literal_secret() {
         report.diagnostics
     );
 }
+
+#[test]
+fn command_line_wins_over_the_environment_of_one_container() {
+    let registry = registry().unwrap();
+    let (path, text) = fixture("env-file/docker-compose.yml");
+    let report = lint(registry, &path, &text, &target("26.4.0"));
+    // Alone, the Compose file shows nothing overridden: `--hostname` is its only hostname.
+    assert!(
+        !report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "keycloak/option-precedence"),
+        "{:#?}",
+        report.diagnostics
+    );
+    let text = "services:\n  keycloak:\n    image: quay.io/keycloak/keycloak:26.4.0\n    command: start --hostname=https://auth.example.com\n    environment:\n      - KC_HOSTNAME=https://login.example.com\n      - KC_DB=postgres\n";
+    let report = lint(registry, "docker-compose.yml", text, &target("26.4.0"));
+    let found: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "keycloak/option-precedence")
+        .collect();
+    assert_eq!(found.len(), 1, "{:#?}", report.diagnostics);
+    let finding = found[0];
+    assert_eq!(
+        &text[finding.range.start as usize..finding.range.end as usize],
+        "--hostname"
+    );
+    assert!(
+        finding.message.contains("command line wins"),
+        "{}",
+        finding.message
+    );
+    assert_eq!(finding.labels.len(), 1);
+    let label = finding.labels[0].range;
+    assert_eq!(
+        &text[label.start as usize..label.end as usize],
+        "KC_HOSTNAME"
+    );
+    // The same value twice is repetition, not a conflict.
+    let same = text.replace("login.example.com", "auth.example.com");
+    let report = lint(registry, "docker-compose.yml", &same, &target("26.4.0"));
+    assert!(
+        !report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "keycloak/option-precedence")
+    );
+}
+
+#[test]
+fn compose_env_file_variables_overridden_by_the_service() {
+    let registry = registry().unwrap();
+    let (compose_path, compose) = fixture("env-file/docker-compose.yml");
+    let (env_path, env) = fixture("env-file/keycloak.env");
+    let reports = idplint_linter::lint_files(
+        registry,
+        &[(&compose_path, &compose), (&env_path, &env)],
+        &target("26.4.0"),
+    );
+    let found: Vec<(u32, &str)> = {
+        let index = LineIndex::new(&env);
+        reports[1]
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "keycloak/option-precedence")
+            .map(|d| (index.line_col(d.range.start, &env).row, d.message.as_str()))
+            .collect()
+    };
+    // `KC_HOSTNAME` loses to `--hostname` (command, line 5), `KC_LOG_LEVEL` to the
+    // `environment` (line 9); `KC_DB` and `KC_PROXY_HEADERS` are only in the env file.
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert_eq!(found[0].0, 2);
+    assert!(
+        found[0].1.contains("`--hostname`") && found[0].1.contains("line 5"),
+        "{}",
+        found[0].1
+    );
+    assert_eq!(found[1].0, 3);
+    assert!(
+        found[1].1.contains("Compose `environment`") && found[1].1.contains("line 9"),
+        "{}",
+        found[1].1
+    );
+    assert!(
+        !reports[0]
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "keycloak/option-precedence")
+    );
+
+    // A service that overrides nothing, and an env file the service does not name.
+    let (clean_path, clean) = fixture("env-file/docker-compose.clean.yml");
+    let elsewhere = env_path.replace("env-file/keycloak.env", "other/keycloak.env");
+    for run in [
+        [(&clean_path, &clean), (&env_path, &env)],
+        [(&compose_path, &compose), (&elsewhere, &env)],
+    ] {
+        let run = run.map(|(p, t)| (p.as_str(), t.as_str()));
+        let reports = idplint_linter::lint_files(registry, &run, &target("26.4.0"));
+        assert!(
+            reports
+                .iter()
+                .flat_map(|r| &r.diagnostics)
+                .all(|d| d.code != "keycloak/option-precedence")
+        );
+    }
+}

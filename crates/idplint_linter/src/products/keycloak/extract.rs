@@ -464,6 +464,9 @@ fn compose_container<'a>(host: &Host<'_>, service: &'a Entry) -> Option<Containe
     let body = &service.value;
     body.as_mapping()?;
     let mut set = EnvSet::default();
+    if let Some(env_file) = get_merged(body, "env_file") {
+        set.env_files = compose_env_files(&env_file.value);
+    }
     if let Some(environment) = get_merged(body, "environment") {
         compose_environment(host, &environment.value, &mut set);
     }
@@ -503,6 +506,20 @@ fn compose_container<'a>(host: &Host<'_>, service: &'a Entry) -> Option<Containe
         outside_config,
         published,
     })
+}
+
+/// `env_file: a.env`, `env_file: [a.env, b.env]` or `env_file: [{path: a.env, required: false}]`.
+fn compose_env_files(node: &Node) -> Vec<(String, TextRange)> {
+    let path_of = |n: &Node| -> Option<(String, TextRange)> {
+        let n = n.get("path").map_or(n, |e| &e.value);
+        n.as_str()
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| (p.trim().to_string(), n.range))
+    };
+    match node.as_sequence() {
+        Some(items) => items.iter().filter_map(path_of).collect(),
+        None => path_of(node).into_iter().collect(),
+    }
 }
 
 fn compose_environment(host: &Host<'_>, node: &Node, set: &mut EnvSet) {
