@@ -530,6 +530,15 @@ fn command_line_wins_over_the_environment_of_one_container() {
         &text[label.start as usize..label.end as usize],
         "KC_HOSTNAME"
     );
+    // A command line that reads the variable it competes with agrees with it.
+    let reading = text.replace("=https://auth.example.com", "=${KC_HOSTNAME}");
+    let report = lint(registry, "docker-compose.yml", &reading, &target("26.4.0"));
+    assert!(
+        !report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "keycloak/option-precedence")
+    );
     // The same value twice is repetition, not a conflict.
     let same = text.replace("login.example.com", "auth.example.com");
     let report = lint(registry, "docker-compose.yml", &same, &target("26.4.0"));
@@ -561,7 +570,8 @@ fn compose_env_file_variables_overridden_by_the_service() {
             .collect()
     };
     // `KC_HOSTNAME` loses to `--hostname` (command, line 5), `KC_LOG_LEVEL` to the
-    // `environment` (line 9); `KC_DB` and `KC_PROXY_HEADERS` are only in the env file.
+    // `environment` (line 9); `KC_PROXY_HEADERS` is only in the env file, and the service's
+    // `KC_DB: ${KC_DB}` reads the env file's own value.
     assert_eq!(found.len(), 2, "{found:#?}");
     assert_eq!(found[0].0, 2);
     assert!(

@@ -54,11 +54,33 @@ fn plain_option(entry: &EnvEntry) -> Option<String> {
     option_of(entry)
 }
 
-fn same_value(a: &EnvEntry, b: &EnvEntry) -> bool {
-    match (&a.value, &b.value) {
+/// Whether the two places agree: the same text, or `winner` takes its value from the very
+/// variable `loser` defines (`KC_DB: ${KC_DB}` in Compose reads the `.env` file that is also
+/// its `env_file`; `--http-port=${KC_HTTP_PORT}` reads the environment).
+fn same_value(loser: &EnvEntry, winner: &EnvEntry) -> bool {
+    if let Some(value) = &winner.value
+        && names_variable(value, &loser.name)
+    {
+        return true;
+    }
+    match (&loser.value, &winner.value) {
         (Some(x), Some(y)) => x.trim() == y.trim(),
         _ => false,
     }
+}
+
+/// `$NAME`, `${NAME}`, `${NAME:-x}`, `${NAME-x}`, `${NAME:?x}`, `${NAME:x}` (keycloak.conf).
+fn names_variable(value: &str, name: &str) -> bool {
+    if name.is_empty() {
+        return false;
+    }
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    value.match_indices(name).any(|(at, _)| {
+        let before = &value[..at];
+        let after = value[at + name.len()..].chars().next();
+        let opens = before.ends_with("${") || (before.ends_with('$') && !before.ends_with("$$"));
+        opens && !after.is_some_and(is_word)
+    })
 }
 
 fn env_set<'a>(unit: &'a ProjectUnit<'_>) -> Option<&'a EnvSet> {
@@ -177,7 +199,7 @@ impl OptionPrecedence {
                 .iter()
                 .filter(|e| plain_option(e).as_deref() == Some(option.as_str()))
                 .max_by_key(|e| rank(e.source));
-            let Some(winner) = winner.filter(|w| !same_value(w, entry)) else {
+            let Some(winner) = winner.filter(|w| !same_value(entry, w)) else {
                 continue;
             };
             let row = index
@@ -202,4 +224,25 @@ impl OptionPrecedence {
 
 fn file_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_variable;
+
+    #[test]
+    fn variable_references() {
+        for value in [
+            "${KC_DB}",
+            "$KC_DB",
+            "${KC_DB:-postgres}",
+            "x-${KC_DB}-y",
+            "${KC_DB:dev}",
+        ] {
+            assert!(names_variable(value, "KC_DB"), "{value}");
+        }
+        for value in ["${KC_DB_URL}", "$$KC_DB", "KC_DB", "${XKC_DB}", "postgres"] {
+            assert!(!names_variable(value, "KC_DB"), "{value}");
+        }
+    }
 }
