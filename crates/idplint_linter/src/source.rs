@@ -108,6 +108,10 @@ impl<'a> ParsedFile<'a> {
         let limits = Limits::default();
         let syntax = match format {
             FileFormat::Yaml => Syntax::Tree(idplint_syntax::yaml::parse(text, &limits)?),
+            FileFormat::Json if is_terraform_template(path) => {
+                let masked = idplint_syntax::json::mask_terraform_template(text);
+                Syntax::Tree(idplint_syntax::json::parse(&masked, &limits)?)
+            }
             FileFormat::Json => Syntax::Tree(idplint_syntax::json::parse(text, &limits)?),
             FileFormat::Env => Syntax::Tree(idplint_syntax::env::parse(text)?),
             FileFormat::Properties => Syntax::Tree(idplint_syntax::properties::parse(text)?),
@@ -175,4 +179,10 @@ pub(crate) fn normalise_path(path: &str) -> String {
     } else {
         joined
     }
+}
+
+/// A Terraform `templatefile` JSON template (ECS `container_definitions`): parsed with its
+/// `${...}` and `%{...}` sequences masked (`idplint_syntax::json::mask_terraform_template`).
+pub fn is_terraform_template(path: &str) -> bool {
+    path.to_ascii_lowercase().ends_with(".json.tpl")
 }

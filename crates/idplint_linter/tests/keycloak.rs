@@ -609,3 +609,53 @@ fn compose_env_file_variables_overridden_by_the_service() {
         );
     }
 }
+
+#[test]
+fn terraform_json_templates_are_checked_and_fixed_in_place() {
+    let registry = registry().unwrap();
+    let options = target("26.4.0");
+    let (path, text) = fixture("ecs-template/container-definitions.json.tpl");
+    let report = lint(registry, &path, &text, &options);
+    assert!(!report.parse_failed);
+    assert_eq!(
+        rows(&report, &text),
+        [
+            (6, "keycloak/start-without-hostname-or-tls"),
+            (10, "keycloak/proxy-option-removed"),
+            (12, "keycloak/literal-secret"),
+        ]
+        .map(|(r, c)| (r, c.to_string()))
+    );
+    // The fix rewrites JSON strings only; `${port}` and `%{ if }` stay as they were.
+    let (_, expected) = fixture("ecs-template/container-definitions.json.tpl.fixed");
+    let outcome = fix(registry, &path, &text, &options, Applicability::Unsafe);
+    assert_eq!(outcome.failure, None);
+    assert_eq!(outcome.fixed.as_deref(), Some(expected.as_str()));
+    let second = fix(registry, &path, &expected, &options, Applicability::Unsafe);
+    assert_eq!(second.fixed, None);
+
+    let (path, text) = fixture("ecs-template/container-definitions-clean.json.tpl");
+    let report = lint(registry, &path, &text, &options);
+    assert_eq!(
+        rows(&report, &text),
+        Vec::new(),
+        "{:#?}",
+        report.diagnostics
+    );
+
+    // A template that is not JSON even masked gets one information finding, not an error.
+    let text = "[{\"name\": \"keycloak\", \"environment\": [%{ if a }{\"name\": \"KC_DB\"}%{ else }{\"name\": \"KC_DB\"}%{ endif }]}]";
+    let report = lint(registry, "keycloak.json.tpl", text, &options);
+    assert!(report.parse_failed);
+    assert_eq!(report.diagnostics.len(), 1);
+    assert_eq!(
+        report.diagnostics[0].severity,
+        idplint_diagnostics::Severity::Info
+    );
+    // The same text as plain JSON is an error.
+    let report = lint(registry, "keycloak.json", text, &options);
+    assert_eq!(
+        report.diagnostics[0].severity,
+        idplint_diagnostics::Severity::Error
+    );
+}
