@@ -482,6 +482,18 @@ fn conf_default_password_is_a_literal_secret() {
     assert_eq!(index.line_col(range.start, &text).row, 4);
     assert!(!format!("{:?}", report.diagnostics).contains("change-me"));
 
+    // Compose `${VAR:-default}` likewise; `${VAR:?message}` has no default.
+    let (path, compose) = fixture("conf-defaults/docker-compose.yml");
+    let report = lint(registry, &path, &compose, &target("26.4.0"));
+    let found: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "keycloak/literal-secret")
+        .map(|d| &compose[d.range.start as usize..d.range.end as usize])
+        .collect();
+    assert_eq!(found, ["change-me"], "{:#?}", report.diagnostics);
+    assert!(!format!("{:?}", report.diagnostics).contains("change-me"));
+
     let (path, text) = fixture("conf-defaults/keycloak-clean.conf");
     let report = lint(registry, &path, &text, &target("26.4.0"));
     assert_eq!(

@@ -108,18 +108,35 @@ pub fn classify(value: &str, source: EnvSource) -> ValueKind {
     ValueKind::Literal
 }
 
-/// The literal fallback inside a keycloak.conf `${ENV:default}` expression, as a byte range
-/// of `value`: Keycloak uses it whenever the variable is unset, so a default password is as
-/// much in the file as a plain one. `None` without a default, or when the default is itself
-/// a reference (`${A:${B}}`).
-pub fn conf_literal_default(value: &str) -> Option<std::ops::Range<usize>> {
+/// The literal fallback inside a reference, as a byte range of `value`: keycloak.conf
+/// `${ENV:default}`, Compose `${VAR:-default}` / `${VAR-default}`. The default is used
+/// whenever the variable is unset, so a default password is as much in the file as a plain
+/// one. `None` without a default, for Compose's `${VAR:?message}` (an error text, not a
+/// value), for other sources, or when the default is itself a reference (`${A:${B}}`).
+pub fn literal_default(value: &str, source: EnvSource) -> Option<std::ops::Range<usize>> {
+    let compose = matches!(source, EnvSource::ComposeList | EnvSource::ComposeMap);
+    if source != EnvSource::ConfFile && !compose {
+        return None;
+    }
     let mut search = 0;
     while let Some(found) = value.get(search..)?.find("${") {
         let open = search + found + 2;
         let close = open + value.get(open..)?.find('}')?;
         let inner = value.get(open..close)?;
-        if let Some(colon) = inner.find(':') {
-            let start = open + colon + 1;
+        let name_len = inner
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.')))
+            .unwrap_or(inner.len());
+        let operator = &inner[name_len..];
+        let skip = if compose {
+            [":-", "-"]
+                .iter()
+                .find(|op| operator.starts_with(**op))
+                .map(|op| op.len())
+        } else {
+            operator.starts_with(':').then_some(1)
+        };
+        if let Some(skip) = skip {
+            let start = open + name_len + skip;
             let default = value.get(start..close)?;
             if !default.trim().is_empty() && !default.contains('$') {
                 return Some(start..close);
@@ -287,13 +304,17 @@ mod tests {
     }
 
     #[test]
-    fn conf_defaults() {
-        let value = "${KC_DB_PASSWORD:change-me}";
-        let range = conf_literal_default(value);
-        assert_eq!(range.clone().and_then(|r| value.get(r)), Some("change-me"));
-        let value = "jdbc:postgresql://${DB_HOST:db}/kc";
+    fn literal_defaults() {
+        let default_of =
+            |value: &'static str, source| literal_default(value, source).and_then(|r| value.get(r));
+        let conf = EnvSource::ConfFile;
+        let compose = EnvSource::ComposeMap;
         assert_eq!(
-            conf_literal_default(value).and_then(|r| value.get(r)),
+            default_of("${KC_DB_PASSWORD:change-me}", conf),
+            Some("change-me")
+        );
+        assert_eq!(
+            default_of("jdbc:postgresql://${DB_HOST:db}/kc", conf),
             Some("db")
         );
         for value in [
@@ -304,8 +325,20 @@ mod tests {
             "plain",
             "${A: }",
         ] {
-            assert_eq!(conf_literal_default(value), None, "{value}");
+            assert_eq!(default_of(value, conf), None, "{value}");
         }
+        assert_eq!(default_of("${PW:-admin}", compose), Some("admin"));
+        assert_eq!(default_of("${PW-admin}", compose), Some("admin"));
+        for value in [
+            "${PW:?set it in .env}",
+            "${PW?x}",
+            "${PW:+x}",
+            "${PW}",
+            "${PW:-}",
+        ] {
+            assert_eq!(default_of(value, compose), None, "{value}");
+        }
+        assert_eq!(default_of("${PW:-admin}", EnvSource::KubernetesEnv), None);
     }
 
     #[test]

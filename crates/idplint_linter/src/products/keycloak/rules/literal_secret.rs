@@ -3,9 +3,7 @@
 //! secret store. The finding names the variable and where it is, never the value.
 
 use super::env_set;
-use crate::products::keycloak::values::{
-    conf_literal_default, describe_source, is_keycloak_secret,
-};
+use crate::products::keycloak::values::{describe_source, is_keycloak_secret, literal_default};
 use crate::rule::{Rule, RuleContext, RuleMeta};
 use crate::unit::{EnvEntry, EnvSource, UnitKind, ValueKind};
 use idplint_diagnostics::TextRange;
@@ -34,8 +32,8 @@ impl Rule for LiteralSecret {
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let Some(set) = env_set(ctx) else { return };
         for entry in &set.entries {
-            if entry.source == EnvSource::ConfFile && entry.value_kind == ValueKind::Reference {
-                self.check_conf_default(ctx, entry, out);
+            if entry.value_kind == ValueKind::Reference {
+                self.check_default(ctx, entry, out);
                 continue;
             }
             if entry.value_kind != ValueKind::Literal
@@ -101,21 +99,16 @@ impl Rule for LiteralSecret {
 }
 
 impl LiteralSecret {
-    /// keycloak.conf `${ENV:default}`: the variable is a reference, but the default after the
-    /// colon is written in the file and used whenever the variable is unset.
-    fn check_conf_default(
-        &self,
-        ctx: &RuleContext<'_>,
-        entry: &EnvEntry,
-        out: &mut Vec<Diagnostic>,
-    ) {
+    /// keycloak.conf `${ENV:default}`, Compose `${VAR:-default}`: the variable is a reference,
+    /// but the default is written in the file and used whenever the variable is unset.
+    fn check_default(&self, ctx: &RuleContext<'_>, entry: &EnvEntry, out: &mut Vec<Diagnostic>) {
         if !is_keycloak_secret(entry) {
             return;
         }
         let Some(value) = entry.value.as_deref() else {
             return;
         };
-        let Some(default) = conf_literal_default(value) else {
+        let Some(default) = literal_default(value, entry.source) else {
             return;
         };
         let value_range = entry.value_range.unwrap_or(entry.name_range);
@@ -132,13 +125,18 @@ impl LiteralSecret {
                 self.meta.id.clone(),
                 self.meta.severity,
                 format!(
-                    "`{}` in keycloak.conf falls back to a literal default when its variable is unset; the secret is stored in plain text",
-                    entry.name
+                    "`{}` in {} falls back to a literal default when its variable is unset; the secret is stored in plain text",
+                    entry.name,
+                    describe_source(entry.source)
                 ),
                 range,
             )
             .with_label(entry.name_range, format!("`{}` is a credential", entry.name))
-            .with_help("Drop the default (`${KC_DB_PASSWORD}`) so a missing variable fails the start instead of using a password from the file"),
+            .with_help(if entry.source == EnvSource::ConfFile {
+                "Drop the default (`${KC_DB_PASSWORD}`) so a missing variable fails the start instead of using a password from the file"
+            } else {
+                "Drop the default, or require the variable (`${KC_DB_PASSWORD:?set it in .env}`), so a missing value stops Compose instead of using a password from the file"
+            }),
         );
     }
 }
