@@ -179,9 +179,17 @@ fn prepare<'a>(
         Ok(file) => file,
         Err(error) => {
             report.parse_failed = true;
-            report
-                .diagnostics
-                .push(parse_error_diagnostic(text, &error));
+            let mut diagnostic = parse_error_diagnostic(text, &error);
+            // A template can be valid Terraform and still not JSON once masked (a `%{ else }`
+            // branch leaves two items): say so once, as information, not as a broken file.
+            if crate::source::is_terraform_template(path) {
+                diagnostic.severity = Severity::Info;
+                diagnostic.message = format!(
+                    "this Terraform template is not JSON even with its `${{...}}` and `%{{...}}` sequences masked ({}); it was not checked",
+                    error.message
+                );
+            }
+            report.diagnostics.push(diagnostic);
             return Prepared::Done(report);
         }
     };

@@ -108,6 +108,10 @@ impl<'a> ParsedFile<'a> {
         let limits = Limits::default();
         let syntax = match format {
             FileFormat::Yaml => Syntax::Tree(idplint_syntax::yaml::parse(text, &limits)?),
+            FileFormat::Json if is_terraform_template(path) => {
+                let masked = idplint_syntax::json::mask_terraform_template(text);
+                Syntax::Tree(idplint_syntax::json::parse(&masked, &limits)?)
+            }
             FileFormat::Json => Syntax::Tree(idplint_syntax::json::parse(text, &limits)?),
             FileFormat::Env => Syntax::Tree(idplint_syntax::env::parse(text)?),
             FileFormat::Properties => Syntax::Tree(idplint_syntax::properties::parse(text)?),
@@ -148,4 +152,37 @@ impl<'a> ParsedFile<'a> {
     pub fn slice(&self, range: TextRange) -> &'a str {
         range.slice(self.text).unwrap_or("")
     }
+}
+
+/// The directory part of a run path (`.` for a bare file name); shared by cross-file rules that
+/// resolve one file's reference to another.
+pub(crate) fn parent_dir(path: &str) -> &str {
+    path.rfind(['/', '\\']).map_or(".", |i| &path[..i])
+}
+
+/// `a/./b/../c.json` -> `a/c.json`, with `/` separators.
+pub(crate) fn normalise_path(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    let absolute = path.starts_with('/');
+    for part in path.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    let joined = parts.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+/// A Terraform `templatefile` JSON template (ECS `container_definitions`): parsed with its
+/// `${...}` and `%{...}` sequences masked (`idplint_syntax::json::mask_terraform_template`).
+pub fn is_terraform_template(path: &str) -> bool {
+    path.to_ascii_lowercase().ends_with(".json.tpl")
 }

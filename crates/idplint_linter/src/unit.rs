@@ -258,6 +258,10 @@ pub enum EnvSource {
     ConfFile,
     /// A `--option=value` argument in `command`/`args`.
     CommandLine,
+    /// A Keycloak Operator CR option (`spec.additionalOptions[]` or a first-class field such
+    /// as `spec.hostname.hostname`), named like a keycloak.conf key. The Operator passes these
+    /// to the pod as `KC_*` variables, so they rank with the environment.
+    OperatorOption,
 }
 
 impl EnvSource {
@@ -326,6 +330,9 @@ pub struct EnvSet {
     pub image: Option<(String, TextRange)>,
     /// The raw `command`/`args` items as written (for argv-shape rules), host ranges.
     pub argv: Vec<(String, TextRange)>,
+    /// Compose `env_file:` paths as written (relative to the Compose file), host ranges: their
+    /// variables belong to this process too, below `environment` in precedence.
+    pub env_files: Vec<(String, TextRange)>,
 }
 
 impl EnvSet {
@@ -342,7 +349,7 @@ impl EnvEntry {
     /// option: `KC_DB_URL_HOST` -> `db-url-host`.
     pub fn keycloak_option(&self) -> Option<String> {
         match self.source {
-            EnvSource::ConfFile => Some(self.name.clone()),
+            EnvSource::ConfFile | EnvSource::OperatorOption => Some(self.name.clone()),
             EnvSource::CommandLine => self.name.strip_prefix("--").map(str::to_string),
             _ => self
                 .name
@@ -355,7 +362,7 @@ impl EnvEntry {
     /// How the option `option` is spelt in the same source as this entry.
     pub fn spell_option(&self, option: &str) -> String {
         match self.source {
-            EnvSource::ConfFile => option.to_string(),
+            EnvSource::ConfFile | EnvSource::OperatorOption => option.to_string(),
             EnvSource::CommandLine => format!("--{option}"),
             _ => keycloak_env_name(option),
         }

@@ -1,6 +1,8 @@
 //! End-to-end Keycloak (Quarkus) checks on the seed 002 fixtures in `testdata/keycloak`: which
 //! rule fires on which row, versions from image tags, secrets never shown, and the unsafe
-//! fix output (expected bytes in `*.fixed`), re-linted and idempotent.
+//! fix output (expected bytes in `*.fixed`), re-linted and idempotent. Also the option sources
+//! beyond environment lists: the Keycloak Operator CR (`operator/`) and keycloak.conf
+//! `${ENV:default}` expressions (`conf-defaults/`), each with a failing and a clean fixture.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -358,4 +360,314 @@ fn truncated_files_never_panic() {
             }
         }
     }
+}
+
+// Option sources beyond environment lists.
+
+#[test]
+fn operator_cr_options_are_checked() {
+    let registry = registry().unwrap();
+    let (path, text) = fixture("operator/keycloak.yaml");
+    // No target: the release comes from `spec.image`.
+    let report = lint(registry, &path, &text, &LintOptions::default());
+    assert_eq!(report.units, vec!["Keycloak CR `example-kc`".to_string()]);
+    let expected: Vec<(u32, String)> = [
+        (23, "keycloak/hostname-v1-option-removed"),
+        (25, "keycloak/unknown-option"),
+        (28, "keycloak/literal-secret"),
+    ]
+    .iter()
+    .map(|(r, c)| (*r, c.to_string()))
+    .collect();
+    assert_eq!(rows(&report, &text), expected, "{:#?}", report.diagnostics);
+    let unknown = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "keycloak/unknown-option")
+        .unwrap();
+    assert!(
+        unknown.message.contains("db-pool-max-size"),
+        "{}",
+        unknown.message
+    );
+    // The password is registered for masking and never shown.
+    assert!(!format!("{:?}", report.diagnostics).contains("change-me"));
+    assert_eq!(report.secrets.len(), 1);
+    let secret = report.secrets[0];
+    assert_eq!(
+        &text[secret.start as usize..secret.end as usize],
+        "change-me"
+    );
+}
+
+#[test]
+fn operator_cr_first_class_fields_count_as_options() {
+    let registry = registry().unwrap();
+    // `spec.httpManagement.port` sets `http-management-port`, which 24.0 does not have yet.
+    let (path, text) = fixture("operator/keycloak-clean.yaml");
+    let report = lint(registry, &path, &text, &target("24.0.0"));
+    let found = rows(&report, &text);
+    assert!(
+        found.contains(&(23, "keycloak/unknown-option".to_string())),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn clean_operator_cr_passes() {
+    let registry = registry().unwrap();
+    let (path, text) = fixture("operator/keycloak-clean.yaml");
+    let report = lint(registry, &path, &text, &target("26.4.0"));
+    assert_eq!(report.units.len(), 1);
+    assert_eq!(
+        rows(&report, &text),
+        Vec::new(),
+        "{:#?}",
+        report.diagnostics
+    );
+}
+
+#[test]
+fn operator_cr_fix_renames_the_option_in_place() {
+    let registry = registry().unwrap();
+    let options = target("26.4.0");
+    let (path, text) = fixture("operator/keycloak.yaml");
+    let (_, expected) = fixture("operator/keycloak.yaml.fixed");
+    let outcome = fix(registry, &path, &text, &options, Applicability::Unsafe);
+    assert_eq!(outcome.failure, None);
+    assert_eq!(outcome.fixed.as_deref(), Some(expected.as_str()));
+    let again = lint(registry, &path, &expected, &options);
+    assert!(!again.parse_failed);
+    assert!(
+        !again
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "keycloak/hostname-v1-option-removed")
+    );
+    let second = fix(registry, &path, &expected, &options, Applicability::Unsafe);
+    assert_eq!(second.fixed, None, "second fix changed the file");
+}
+
+#[test]
+fn other_keycloak_crs_are_not_servers() {
+    let registry = registry().unwrap();
+    let text = "apiVersion: k8s.keycloak.org/v2alpha1\nkind: KeycloakRealmImport\nmetadata:\n  name: r\nspec:\n  keycloakCRName: example-kc\n  realm:\n    realm: demo\n";
+    let report = lint(registry, "realm.yaml", text, &target("26.4.0"));
+    assert!(report.units.is_empty(), "{:?}", report.units);
+    // A CR without `spec` and a non-mapping `additionalOptions` never panic.
+    for text in [
+        "apiVersion: k8s.keycloak.org/v2alpha1\nkind: Keycloak\n",
+        "apiVersion: k8s.keycloak.org/v2alpha1\nkind: Keycloak\nspec:\n  additionalOptions: x\n  db: [1]\n",
+        "apiVersion: k8s.keycloak.org/v2alpha1\nkind: Keycloak\nspec:\n  additionalOptions:\n    - name: [a]\n    - value: b\n    - 3\n",
+    ] {
+        let _ = lint(registry, "kc.yaml", text, &target("26.4.0"));
+    }
+}
+
+#[test]
+fn conf_default_password_is_a_literal_secret() {
+    let registry = registry().unwrap();
+    let (path, text) = fixture("conf-defaults/keycloak.conf");
+    let report = lint(registry, &path, &text, &target("26.4.0"));
+    let secrets: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "keycloak/literal-secret")
+        .collect();
+    assert_eq!(secrets.len(), 1, "{:#?}", report.diagnostics);
+    // Reported on the default alone, on row 4, without showing it.
+    let range = secrets[0].range;
+    assert_eq!(&text[range.start as usize..range.end as usize], "change-me");
+    let index = LineIndex::new(&text);
+    assert_eq!(index.line_col(range.start, &text).row, 4);
+    assert!(!format!("{:?}", report.diagnostics).contains("change-me"));
+
+    // Compose `${VAR:-default}` likewise; `${VAR:?message}` has no default.
+    let (path, compose) = fixture("conf-defaults/docker-compose.yml");
+    let report = lint(registry, &path, &compose, &target("26.4.0"));
+    let found: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "keycloak/literal-secret")
+        .map(|d| &compose[d.range.start as usize..d.range.end as usize])
+        .collect();
+    assert_eq!(found, ["change-me"], "{:#?}", report.diagnostics);
+    assert!(!format!("{:?}", report.diagnostics).contains("change-me"));
+
+    let (path, text) = fixture("conf-defaults/keycloak-clean.conf");
+    let report = lint(registry, &path, &text, &target("26.4.0"));
+    assert_eq!(
+        rows(&report, &text),
+        Vec::new(),
+        "{:#?}",
+        report.diagnostics
+    );
+}
+
+#[test]
+fn command_line_wins_over_the_environment_of_one_container() {
+    let registry = registry().unwrap();
+    let (path, text) = fixture("env-file/docker-compose.yml");
+    let report = lint(registry, &path, &text, &target("26.4.0"));
+    // Alone, the Compose file shows nothing overridden: `--hostname` is its only hostname.
+    assert!(
+        !report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "keycloak/option-precedence"),
+        "{:#?}",
+        report.diagnostics
+    );
+    let text = "services:\n  keycloak:\n    image: quay.io/keycloak/keycloak:26.4.0\n    command: start --hostname=https://auth.example.com\n    environment:\n      - KC_HOSTNAME=https://login.example.com\n      - KC_DB=postgres\n";
+    let report = lint(registry, "docker-compose.yml", text, &target("26.4.0"));
+    let found: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "keycloak/option-precedence")
+        .collect();
+    assert_eq!(found.len(), 1, "{:#?}", report.diagnostics);
+    let finding = found[0];
+    assert_eq!(
+        &text[finding.range.start as usize..finding.range.end as usize],
+        "--hostname"
+    );
+    assert!(
+        finding.message.contains("command line wins"),
+        "{}",
+        finding.message
+    );
+    assert_eq!(finding.labels.len(), 1);
+    let label = finding.labels[0].range;
+    assert_eq!(
+        &text[label.start as usize..label.end as usize],
+        "KC_HOSTNAME"
+    );
+    // A command line that reads the variable it competes with agrees with it.
+    let reading = text.replace("=https://auth.example.com", "=${KC_HOSTNAME}");
+    let report = lint(registry, "docker-compose.yml", &reading, &target("26.4.0"));
+    assert!(
+        !report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "keycloak/option-precedence")
+    );
+    // The same value twice is repetition, not a conflict.
+    let same = text.replace("login.example.com", "auth.example.com");
+    let report = lint(registry, "docker-compose.yml", &same, &target("26.4.0"));
+    assert!(
+        !report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "keycloak/option-precedence")
+    );
+}
+
+#[test]
+fn compose_env_file_variables_overridden_by_the_service() {
+    let registry = registry().unwrap();
+    let (compose_path, compose) = fixture("env-file/docker-compose.yml");
+    let (env_path, env) = fixture("env-file/keycloak.env");
+    let reports = idplint_linter::lint_files(
+        registry,
+        &[(&compose_path, &compose), (&env_path, &env)],
+        &target("26.4.0"),
+    );
+    let found: Vec<(u32, &str)> = {
+        let index = LineIndex::new(&env);
+        reports[1]
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "keycloak/option-precedence")
+            .map(|d| (index.line_col(d.range.start, &env).row, d.message.as_str()))
+            .collect()
+    };
+    // `KC_HOSTNAME` loses to `--hostname` (command, line 5), `KC_LOG_LEVEL` to the
+    // `environment` (line 9); `KC_PROXY_HEADERS` is only in the env file, and the service's
+    // `KC_DB: ${KC_DB}` reads the env file's own value.
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert_eq!(found[0].0, 2);
+    assert!(
+        found[0].1.contains("`--hostname`") && found[0].1.contains("line 5"),
+        "{}",
+        found[0].1
+    );
+    assert_eq!(found[1].0, 3);
+    assert!(
+        found[1].1.contains("Compose `environment`") && found[1].1.contains("line 9"),
+        "{}",
+        found[1].1
+    );
+    assert!(
+        !reports[0]
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "keycloak/option-precedence")
+    );
+
+    // A service that overrides nothing, and an env file the service does not name.
+    let (clean_path, clean) = fixture("env-file/docker-compose.clean.yml");
+    let elsewhere = env_path.replace("env-file/keycloak.env", "other/keycloak.env");
+    for run in [
+        [(&clean_path, &clean), (&env_path, &env)],
+        [(&compose_path, &compose), (&elsewhere, &env)],
+    ] {
+        let run = run.map(|(p, t)| (p.as_str(), t.as_str()));
+        let reports = idplint_linter::lint_files(registry, &run, &target("26.4.0"));
+        assert!(
+            reports
+                .iter()
+                .flat_map(|r| &r.diagnostics)
+                .all(|d| d.code != "keycloak/option-precedence")
+        );
+    }
+}
+
+#[test]
+fn terraform_json_templates_are_checked_and_fixed_in_place() {
+    let registry = registry().unwrap();
+    let options = target("26.4.0");
+    let (path, text) = fixture("ecs-template/container-definitions.json.tpl");
+    let report = lint(registry, &path, &text, &options);
+    assert!(!report.parse_failed);
+    assert_eq!(
+        rows(&report, &text),
+        [
+            (6, "keycloak/start-without-hostname-or-tls"),
+            (10, "keycloak/proxy-option-removed"),
+            (12, "keycloak/literal-secret"),
+        ]
+        .map(|(r, c)| (r, c.to_string()))
+    );
+    // The fix rewrites JSON strings only; `${port}` and `%{ if }` stay as they were.
+    let (_, expected) = fixture("ecs-template/container-definitions.json.tpl.fixed");
+    let outcome = fix(registry, &path, &text, &options, Applicability::Unsafe);
+    assert_eq!(outcome.failure, None);
+    assert_eq!(outcome.fixed.as_deref(), Some(expected.as_str()));
+    let second = fix(registry, &path, &expected, &options, Applicability::Unsafe);
+    assert_eq!(second.fixed, None);
+
+    let (path, text) = fixture("ecs-template/container-definitions-clean.json.tpl");
+    let report = lint(registry, &path, &text, &options);
+    assert_eq!(
+        rows(&report, &text),
+        Vec::new(),
+        "{:#?}",
+        report.diagnostics
+    );
+
+    // A template that is not JSON even masked gets one information finding, not an error.
+    let text = "[{\"name\": \"keycloak\", \"environment\": [%{ if a }{\"name\": \"KC_DB\"}%{ else }{\"name\": \"KC_DB\"}%{ endif }]}]";
+    let report = lint(registry, "keycloak.json.tpl", text, &options);
+    assert!(report.parse_failed);
+    assert_eq!(report.diagnostics.len(), 1);
+    assert_eq!(
+        report.diagnostics[0].severity,
+        idplint_diagnostics::Severity::Info
+    );
+    // The same text as plain JSON is an error.
+    let report = lint(registry, "keycloak.json", text, &options);
+    assert_eq!(
+        report.diagnostics[0].severity,
+        idplint_diagnostics::Severity::Error
+    );
 }

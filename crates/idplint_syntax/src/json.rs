@@ -499,6 +499,75 @@ pub mod edit {
     }
 }
 
+/// A Terraform `templatefile` JSON template (`*.json.tpl`) made parseable without moving a
+/// byte: outside strings, an interpolation (`"containerPort": ${port}`) becomes `0` padded
+/// with spaces and a directive (`%{ if debug }`, `%{ endif }`) becomes spaces, so a
+/// conditional list item is read as present. Inside strings, `${...}` stays (it is a
+/// reference), except that quotes within it (`${lookup(m, "k")}`) become `'` so the string
+/// still ends where Terraform's does. Line breaks are kept, so rows and columns match.
+pub fn mask_terraform_template(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = bytes.to_vec();
+    let mut in_string = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let opens_template = (b == b'$' || b == b'%') && bytes.get(i + 1) == Some(&b'{');
+        if opens_template {
+            let end = template_end(bytes, i + 2);
+            if in_string {
+                for byte in out.iter_mut().take(end).skip(i) {
+                    if *byte == b'"' {
+                        *byte = b'\'';
+                    }
+                }
+            } else {
+                for (k, byte) in out.iter_mut().enumerate().take(end).skip(i) {
+                    if !matches!(*byte, b'\n' | b'\r') {
+                        *byte = if k == i && b == b'$' { b'0' } else { b' ' };
+                    }
+                }
+            }
+            i = end;
+            continue;
+        }
+        if in_string && b == b'\\' {
+            i += 2;
+            continue;
+        }
+        if b == b'"' {
+            in_string = !in_string;
+        }
+        i += 1;
+    }
+    // Only ASCII bytes were replaced by ASCII bytes, so the text is still UTF-8.
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+/// The index just past the `}` closing a template sequence whose body starts at `from`
+/// (nested braces counted, quoted strings inside skipped); the end of the text if unclosed.
+fn template_end(bytes: &[u8], from: usize) -> usize {
+    let mut depth = 1usize;
+    let mut quoted = false;
+    let mut i = from;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quoted => i += 1,
+            b'"' => quoted = !quoted,
+            b'{' if !quoted => depth += 1,
+            b'}' if !quoted => {
+                depth -= 1;
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -820,6 +889,26 @@ mod tests {
                 assert!(error.range.slice(&text).is_some(), "{text:?} {error:?}");
             }
             state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+
+    #[test]
+    fn terraform_templates_keep_their_byte_positions() {
+        let text = "[{\"port\": ${port},\n %{ if debug }{\"a\": \"${x}\"},%{ endif }\n \"v\": \"${lookup(m, \"k\")}\"}]";
+        let masked = mask_terraform_template(text);
+        assert_eq!(masked.len(), text.len());
+        assert_eq!(
+            masked.match_indices('\n').collect::<Vec<_>>(),
+            text.match_indices('\n').collect::<Vec<_>>()
+        );
+        assert!(masked.contains("\"port\": 0      ,"), "{masked}");
+        assert!(masked.contains("\"${x}\""), "{masked}");
+        assert!(masked.contains("\"${lookup(m, 'k')}\""), "{masked}");
+        assert!(!masked.contains("%{"), "{masked}");
+        // Unclosed sequences and stray braces never panic.
+        for text in ["${", "%{ if", "\"${\"", "[${a}, %{}]", "\"\\", "é${é}"] {
+            let masked = mask_terraform_template(text);
+            assert_eq!(masked.len(), text.len(), "{text}");
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use super::argv::{ArgList, option_entries, runs_shell};
 use super::catalog::catalog;
+use super::operator;
 use super::probes::{Probe, compose_probes, ecs_probes, kubernetes_probes};
 use super::text::{
     mapping_entry_removal, mapping_separator, scalar_inner, sequence_removal, sequence_separator,
@@ -229,6 +230,9 @@ fn is_keycloak_conf(name: &str, entries: &[Entry]) -> bool {
 // YAML and JSON: Compose, Kubernetes, ECS
 
 fn tree_units(file: &ParsedFile<'_>, doc: &Document, out: &mut Vec<Unit>) {
+    for root in doc.roots.iter().filter(|r| operator::is_keycloak_cr(r)) {
+        out.extend(operator::cr_unit(file, doc, root));
+    }
     for container in containers(file, doc) {
         out.extend(keycloak_container_unit(
             container.label,
@@ -460,6 +464,9 @@ fn compose_container<'a>(host: &Host<'_>, service: &'a Entry) -> Option<Containe
     let body = &service.value;
     body.as_mapping()?;
     let mut set = EnvSet::default();
+    if let Some(env_file) = get_merged(body, "env_file") {
+        set.env_files = compose_env_files(&env_file.value);
+    }
     if let Some(environment) = get_merged(body, "environment") {
         compose_environment(host, &environment.value, &mut set);
     }
@@ -499,6 +506,20 @@ fn compose_container<'a>(host: &Host<'_>, service: &'a Entry) -> Option<Containe
         outside_config,
         published,
     })
+}
+
+/// `env_file: a.env`, `env_file: [a.env, b.env]` or `env_file: [{path: a.env, required: false}]`.
+fn compose_env_files(node: &Node) -> Vec<(String, TextRange)> {
+    let path_of = |n: &Node| -> Option<(String, TextRange)> {
+        let n = n.get("path").map_or(n, |e| &e.value);
+        n.as_str()
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| (p.trim().to_string(), n.range))
+    };
+    match node.as_sequence() {
+        Some(items) => items.iter().filter_map(path_of).collect(),
+        None => path_of(node).into_iter().collect(),
+    }
 }
 
 fn compose_environment(host: &Host<'_>, node: &Node, set: &mut EnvSet) {
@@ -984,7 +1005,7 @@ fn is_wildfly_image(image: &str) -> bool {
 /// The Keycloak (Quarkus) release an image tag names, with Compose defaults
 /// (`${KEYCLOAK_VERSION:-26.0.1}`) resolved. Custom images count only when the tag is a
 /// Quarkus-era release number.
-fn keycloak_image_version(image: &str) -> Option<crate::version::ProductVersion> {
+pub(super) fn keycloak_image_version(image: &str) -> Option<crate::version::ProductVersion> {
     let resolved = resolve_defaults(image);
     match image_version(&resolved) {
         Some((Product::Keycloak, version, _)) if version.major() >= 17 => Some(version),
@@ -1015,7 +1036,11 @@ pub(crate) fn resolve_defaults(text: &str) -> String {
 }
 
 /// Build the unit: record the value ranges of credentials so no renderer ever shows them.
-fn finish(label: String, set: EnvSet, detected_version: Option<DetectedVersion>) -> Unit {
+pub(super) fn finish(
+    label: String,
+    set: EnvSet,
+    detected_version: Option<DetectedVersion>,
+) -> Unit {
     let secrets = set
         .entries
         .iter()

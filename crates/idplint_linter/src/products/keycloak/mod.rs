@@ -3,6 +3,7 @@
 //! definitions (environment, secrets and command line).
 //!
 //! - `extract` finds the processes and builds one `KeycloakEnvSet` unit each;
+//! - `operator` reads the Keycloak Operator CR (`additionalOptions` and first-class fields);
 //! - `catalog` is the option table `rules/keycloak/options.tsv` (what exists in which release);
 //! - `changes` interprets the data rules of `rules/keycloak/*.yaml`;
 //! - `rules` holds the native rules, one per file.
@@ -11,6 +12,7 @@ mod argv;
 pub mod catalog;
 mod changes;
 pub(crate) mod extract;
+mod operator;
 pub(crate) mod probes;
 mod rules;
 mod text;

@@ -87,7 +87,8 @@ pub fn classify(value: &str, source: EnvSource) -> ValueKind {
     if value.contains("${") || value.contains("{{") {
         return ValueKind::Reference;
     }
-    if source == EnvSource::ConfFile {
+    // keycloak.conf and Operator CR values are not shell- or Compose-expanded.
+    if source == EnvSource::ConfFile || source == EnvSource::OperatorOption {
         return ValueKind::Literal;
     }
     let bytes = value.as_bytes();
@@ -105,6 +106,45 @@ pub fn classify(value: &str, source: EnvSource) -> ValueKind {
         i += 1;
     }
     ValueKind::Literal
+}
+
+/// The literal fallback inside a reference, as a byte range of `value`: keycloak.conf
+/// `${ENV:default}`, Compose `${VAR:-default}` / `${VAR-default}`. The default is used
+/// whenever the variable is unset, so a default password is as much in the file as a plain
+/// one. `None` without a default, for Compose's `${VAR:?message}` (an error text, not a
+/// value), for other sources, or when the default is itself a reference (`${A:${B}}`).
+pub fn literal_default(value: &str, source: EnvSource) -> Option<std::ops::Range<usize>> {
+    let compose = matches!(source, EnvSource::ComposeList | EnvSource::ComposeMap);
+    if source != EnvSource::ConfFile && !compose {
+        return None;
+    }
+    let mut search = 0;
+    while let Some(found) = value.get(search..)?.find("${") {
+        let open = search + found + 2;
+        let close = open + value.get(open..)?.find('}')?;
+        let inner = value.get(open..close)?;
+        let name_len = inner
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.')))
+            .unwrap_or(inner.len());
+        let operator = &inner[name_len..];
+        let skip = if compose {
+            [":-", "-"]
+                .iter()
+                .find(|op| operator.starts_with(**op))
+                .map(|op| op.len())
+        } else {
+            operator.starts_with(':').then_some(1)
+        };
+        if let Some(skip) = skip {
+            let start = open + name_len + skip;
+            let default = value.get(start..close)?;
+            if !default.trim().is_empty() && !default.contains('$') {
+                return Some(start..close);
+            }
+        }
+        search = close + 1;
+    }
+    None
 }
 
 /// Words that mark a variable as a credential, for masking values in output. Wider than
@@ -150,7 +190,10 @@ pub fn is_keycloak_secret(entry: &EnvEntry) -> bool {
         }
         return false;
     }
-    if entry.source.is_command_line() || entry.source.is_conf_file() {
+    if entry.source.is_command_line()
+        || entry.source.is_conf_file()
+        || entry.source == EnvSource::OperatorOption
+    {
         return false;
     }
     let name = entry.name.as_str();
@@ -222,6 +265,7 @@ pub fn describe_source(source: EnvSource) -> &'static str {
         EnvSource::EcsSecret => "the ECS `secrets` list",
         EnvSource::ConfFile => "keycloak.conf",
         EnvSource::CommandLine => "the command line",
+        EnvSource::OperatorOption => "the Keycloak CR",
     }
 }
 
@@ -257,6 +301,44 @@ mod tests {
             classify("${DB_PW:x}", EnvSource::ConfFile),
             ValueKind::Reference
         );
+    }
+
+    #[test]
+    fn literal_defaults() {
+        let default_of =
+            |value: &'static str, source| literal_default(value, source).and_then(|r| value.get(r));
+        let conf = EnvSource::ConfFile;
+        let compose = EnvSource::ComposeMap;
+        assert_eq!(
+            default_of("${KC_DB_PASSWORD:change-me}", conf),
+            Some("change-me")
+        );
+        assert_eq!(
+            default_of("jdbc:postgresql://${DB_HOST:db}/kc", conf),
+            Some("db")
+        );
+        for value in [
+            "${KC_DB_PASSWORD}",
+            "${A:}",
+            "${A:${B}}",
+            "${A",
+            "plain",
+            "${A: }",
+        ] {
+            assert_eq!(default_of(value, conf), None, "{value}");
+        }
+        assert_eq!(default_of("${PW:-admin}", compose), Some("admin"));
+        assert_eq!(default_of("${PW-admin}", compose), Some("admin"));
+        for value in [
+            "${PW:?set it in .env}",
+            "${PW?x}",
+            "${PW:+x}",
+            "${PW}",
+            "${PW:-}",
+        ] {
+            assert_eq!(default_of(value, compose), None, "{value}");
+        }
+        assert_eq!(default_of("${PW:-admin}", EnvSource::KubernetesEnv), None);
     }
 
     #[test]

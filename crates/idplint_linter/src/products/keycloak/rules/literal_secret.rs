@@ -3,9 +3,10 @@
 //! secret store. The finding names the variable and where it is, never the value.
 
 use super::env_set;
-use crate::products::keycloak::values::{describe_source, is_keycloak_secret};
+use crate::products::keycloak::values::{describe_source, is_keycloak_secret, literal_default};
 use crate::rule::{Rule, RuleContext, RuleMeta};
-use crate::unit::{EnvSource, UnitKind, ValueKind};
+use crate::unit::{EnvEntry, EnvSource, UnitKind, ValueKind};
+use idplint_diagnostics::TextRange;
 use idplint_diagnostics::{Diagnostic, Severity};
 use std::sync::Arc;
 
@@ -31,6 +32,10 @@ impl Rule for LiteralSecret {
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let Some(set) = env_set(ctx) else { return };
         for entry in &set.entries {
+            if entry.value_kind == ValueKind::Reference {
+                self.check_default(ctx, entry, out);
+                continue;
+            }
             if entry.value_kind != ValueKind::Literal
                 || entry.value.as_deref().is_none_or(|v| v.trim().is_empty())
                 || !is_keycloak_secret(entry)
@@ -65,6 +70,10 @@ impl Rule for LiteralSecret {
                     self.meta.severity,
                     "Command-line arguments are visible to every user in process listings: pass it through the environment from a secret store",
                 ),
+                EnvSource::OperatorOption => (
+                    self.meta.severity,
+                    "Give the option a `secret:` (`name` and `key` of a Kubernetes Secret) instead of a `value`",
+                ),
                 EnvSource::EcsSecret => continue,
             };
             let what = if entry.source == EnvSource::CommandLine {
@@ -86,5 +95,48 @@ impl Rule for LiteralSecret {
                     .with_help(help),
             );
         }
+    }
+}
+
+impl LiteralSecret {
+    /// keycloak.conf `${ENV:default}`, Compose `${VAR:-default}`: the variable is a reference,
+    /// but the default is written in the file and used whenever the variable is unset.
+    fn check_default(&self, ctx: &RuleContext<'_>, entry: &EnvEntry, out: &mut Vec<Diagnostic>) {
+        if !is_keycloak_secret(entry) {
+            return;
+        }
+        let Some(value) = entry.value.as_deref() else {
+            return;
+        };
+        let Some(default) = literal_default(value, entry.source) else {
+            return;
+        };
+        let value_range = entry.value_range.unwrap_or(entry.name_range);
+        // Point at the default itself when the value is written exactly as decoded.
+        let range = match value_range.slice(ctx.file.text) {
+            Some(written) if entry.editable && written == value => TextRange::from_usize(
+                value_range.start as usize + default.start,
+                value_range.start as usize + default.end,
+            ),
+            _ => value_range,
+        };
+        out.push(
+            Diagnostic::new(
+                self.meta.id.clone(),
+                self.meta.severity,
+                format!(
+                    "`{}` in {} falls back to a literal default when its variable is unset; the secret is stored in plain text",
+                    entry.name,
+                    describe_source(entry.source)
+                ),
+                range,
+            )
+            .with_label(entry.name_range, format!("`{}` is a credential", entry.name))
+            .with_help(if entry.source == EnvSource::ConfFile {
+                "Drop the default (`${KC_DB_PASSWORD}`) so a missing variable fails the start instead of using a password from the file"
+            } else {
+                "Drop the default, or require the variable (`${KC_DB_PASSWORD:?set it in .env}`), so a missing value stops Compose instead of using a password from the file"
+            }),
+        );
     }
 }

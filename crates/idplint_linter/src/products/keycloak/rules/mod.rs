@@ -14,6 +14,7 @@ mod kubernetes_stack_without_dns_query;
 mod literal_secret;
 mod management_port_published;
 mod optimized_build_time_option;
+mod option_precedence;
 mod preview_features_in_production;
 mod removed_feature;
 mod replicas_with_local_cache;
@@ -84,6 +85,7 @@ pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
             preview_features_in_production::ID,
             preview_features_in_production::factory,
         ),
+        (option_precedence::ID, option_precedence::factory),
     ]
 }
 

@@ -16,6 +16,7 @@
 use super::{schema_name, tree_and_root};
 use crate::products::kratos::config_keys::is_templated;
 use crate::rule::{ProjectContext, ProjectDiagnostic, Rule, RuleContext, RuleMeta};
+use crate::source::{normalise_path as normalise, parent_dir};
 use crate::unit::UnitKind;
 use idplint_diagnostics::Diagnostic;
 use idplint_syntax::Node;
@@ -126,31 +127,6 @@ impl Rule for NotFound {
 
 fn base_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
-}
-
-fn parent_dir(path: &str) -> &str {
-    path.rfind(['/', '\\']).map_or(".", |i| &path[..i])
-}
-
-/// `a/./b/../c.json` -> `a/c.json`, with `/` separators.
-fn normalise(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    let absolute = path.starts_with('/');
-    for part in path.split(['/', '\\']) {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            other => parts.push(other),
-        }
-    }
-    let joined = parts.join("/");
-    if absolute {
-        format!("/{joined}")
-    } else {
-        joined
-    }
 }
 
 #[cfg(test)]
