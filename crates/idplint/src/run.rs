@@ -68,6 +68,8 @@ struct Outcome {
     bumped_from: Vec<(idplint_linter::Product, idplint_linter::ProductVersion)>,
     /// `upgrade`: the file starts Keycloak with `--optimized`.
     optimized: bool,
+    /// `upgrade`: the Kratos containers of the file (migration steps and servers).
+    kratos_processes: Vec<idplint_linter::products::kratos::KratosProcess>,
     /// `check`: the text and options of a file read but not yet linted; files are linted
     /// together afterwards so cross-file rules see the whole run.
     pending: Option<(String, LintOptions)>,
@@ -92,6 +94,8 @@ pub struct UpgradeRun {
     pub from: Vec<(idplint_linter::Product, idplint_linter::ProductVersion)>,
     /// Some file starts Keycloak with `--optimized` (the image must be rebuilt).
     pub optimized: bool,
+    /// The Kratos containers of the run with the file they are in, in file order.
+    pub kratos_processes: Vec<(String, idplint_linter::products::kratos::KratosProcess)>,
     /// Files whose text changed (or would).
     pub changed: Vec<String>,
     /// With `--format json`, the findings array, printed with the plan.
@@ -248,6 +252,12 @@ pub fn run_with(
         for outcome in &outcomes {
             upgrade.from.extend(outcome.bumped_from.iter().cloned());
             upgrade.optimized |= outcome.optimized;
+            upgrade.kratos_processes.extend(
+                outcome
+                    .kratos_processes
+                    .iter()
+                    .map(|p| (outcome.display.clone(), p.clone())),
+            );
         }
         upgrade.changed = changed.iter().map(|o| o.display.clone()).collect();
     }
@@ -501,6 +511,7 @@ fn process(
     {
         let base = fixed.fixed.as_deref().unwrap_or(&text);
         outcome.optimized = base.contains("--optimized");
+        outcome.kratos_processes = idplint_linter::products::kratos::processes(path, base);
         let bumps = crate::bump::find(base, to);
         if !bumps.is_empty() {
             let bumped = crate::bump::apply(base, &bumps);

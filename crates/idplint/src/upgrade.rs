@@ -5,6 +5,7 @@
 use crate::cli::UpgradeArgs;
 use crate::run::{self, FixMode, Mode, UpgradeRun};
 use crate::{Failure, Streams};
+use idplint_linter::products::kratos::KratosProcess;
 use idplint_linter::{Product, ProductVersion, Registry};
 use serde::Serialize;
 
@@ -69,7 +70,11 @@ pub fn run(registry: &Registry, args: UpgradeArgs, streams: &mut Streams) -> Res
                         .map(|(_, v)| v.clone())
                         .min()
                 });
-            plan(*product, from.as_ref(), to, upgrade.optimized)
+            let mut plan = plan(*product, from.as_ref(), to, upgrade.optimized);
+            if *product == Product::Kratos {
+                name_kratos_processes(&mut plan, &upgrade.kratos_processes);
+            }
+            plan
         })
         .collect();
     match upgrade.findings_json.take() {
@@ -117,6 +122,51 @@ fn render_text(plan: &Plan) -> String {
         text.push_str(&format!("  {}. {}\n", number + 1, step.text));
     }
     text
+}
+
+/// Point the migrate and deploy steps at the containers found in the files, migration steps
+/// first (seed 001: the migration Job must finish before the Deployment rolls out).
+fn name_kratos_processes(plan: &mut Plan, processes: &[(String, KratosProcess)]) {
+    let describe = |migrates: bool| -> Vec<String> {
+        processes
+            .iter()
+            .filter(|(_, p)| p.migrates == migrates)
+            .map(|(file, p)| format!("{} ({file})", p.label))
+            .collect()
+    };
+    let (migrations, servers) = (describe(true), describe(false));
+    if servers.is_empty() && migrations.is_empty() {
+        return;
+    }
+    let to = plan.to.clone();
+    for step in &mut plan.steps {
+        match step.kind {
+            "migrate" if !migrations.is_empty() => {
+                step.text = format!(
+                    "Run the migration first and wait for it to finish: {} with `oryd/kratos:{to}`{}. Until the migrations are applied, pods of the new release answer 503 \"migrations have not yet been fully applied\".",
+                    migrations.join(", "),
+                    if servers.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", BEFORE rolling out {}", servers.join(", "))
+                    }
+                );
+            }
+            "migrate" => {
+                step.text = format!(
+                    "No container in these files runs `kratos migrate sql`: run it with `oryd/kratos:{to}` (a Job or an init container) BEFORE rolling out {}; until then the new pods answer 503 \"migrations have not yet been fully applied\".",
+                    servers.join(", ")
+                );
+            }
+            "deploy" if !servers.is_empty() => {
+                step.text = format!(
+                    "Then roll out {} on {to} (the bumped config and image tags), and check `/health/ready` on the admin port.",
+                    servers.join(", ")
+                );
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The notes of `rules/<product>/upgrade-notes.tsv` for releases in `(from, to]`.

@@ -61,6 +61,7 @@ mod insecure_url;
 mod invalid_env_value;
 mod invalid_secret;
 mod leak_sensitive_values;
+pub mod migration_image_mismatch;
 mod placeholder_secret;
 mod plaintext_credential;
 mod private_ip_ranges;
@@ -95,6 +96,10 @@ pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
         (private_ip_ranges::ID, private_ip_ranges::factory),
         (unknown_env_variable::ID, unknown_env_variable::factory),
         (invalid_env_value::ID, invalid_env_value::factory),
+        (
+            migration_image_mismatch::ID,
+            migration_image_mismatch::factory,
+        ),
     ]
 }
 

@@ -1,0 +1,145 @@
+//! Issue 3's end-to-end case: the Kratos v0.10.1 Kubernetes deployment of seed 001
+//! (ConfigMaps holding kratos.yml and the identity schema, a migration Job, the Deployment).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+const FIXTURE: &str = "testdata/kratos/seed-001-kubernetes";
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_idplint"))
+        .args(args)
+        .current_dir(dir)
+        .env("HOME", dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run idplint")
+}
+
+fn setup() -> tempfile::TempDir {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(FIXTURE);
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(source).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    dir
+}
+
+fn row_of(text: &str, needle: &str) -> u64 {
+    text.lines()
+        .position(|line| line.contains(needle))
+        .map(|i| i as u64 + 1)
+        .unwrap_or_else(|| panic!("{needle} not found"))
+}
+
+#[test]
+fn production_hazards_are_reported_in_host_coordinates() {
+    let dir = setup();
+    let config = std::fs::read_to_string(dir.path().join("kratos-config.yml")).unwrap();
+    let output = run(dir.path(), &["check", ".", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let items: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let found: Vec<(String, String, u64)> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["code"].as_str().unwrap().to_string(),
+                i["filename"].as_str().unwrap().to_string(),
+                i["location"]["row"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let has = |code: &str, row: u64| {
+        assert!(
+            found
+                .iter()
+                .any(|(c, f, r)| c == code && f.ends_with("kratos-config.yml") && *r == row),
+            "{code} expected on kratos-config.yml:{row}; found {found:?}"
+        );
+    };
+    has(
+        "kratos/sqlite-in-production",
+        row_of(&config, "dsn: memory"),
+    );
+    has(
+        "kratos/bcrypt-cost-below-minimum",
+        row_of(&config, "cost: 8"),
+    );
+    has("kratos/placeholder-secret", row_of(&config, "cookie:") + 1);
+    has("kratos/placeholder-secret", row_of(&config, "cipher:") + 1);
+    has(
+        "kratos/insecure-url",
+        row_of(&config, "ui_url: http://app.example.com/recovery"),
+    );
+    // The placeholder values themselves are never printed.
+    let text = String::from_utf8_lossy(&output.stdout);
+    let secret_line = config
+        .lines()
+        .nth(row_of(&config, "cookie:") as usize)
+        .unwrap();
+    let secret = secret_line
+        .trim()
+        .trim_start_matches("- ")
+        .trim_matches('"');
+    assert!(!text.contains(secret), "secret printed");
+}
+
+#[test]
+fn upgrade_to_v0_11_1_pins_the_old_strategies_and_migrates_before_deploying() {
+    let dir = setup();
+    let output = run(
+        dir.path(),
+        &[
+            "upgrade",
+            ".",
+            "--to",
+            "kratos=v0.11.1",
+            "--format",
+            "json",
+            "--exit-zero",
+        ],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let document: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let config = std::fs::read_to_string(dir.path().join("kratos-config.yml")).unwrap();
+    let flows = |flow: &str| {
+        let start = config.find(&format!("{flow}:")).unwrap();
+        config[start..]
+            .lines()
+            .take(6)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(flows("recovery").contains("use: link"), "{config}");
+    assert!(flows("verification").contains("use: link"), "{config}");
+    assert!(
+        config.contains("link:\n"),
+        "the link method is pinned on too:\n{config}"
+    );
+    let deployment = std::fs::read_to_string(dir.path().join("kratos-deployment.yml")).unwrap();
+    assert!(!deployment.contains("oryd/kratos:v0.10.1"), "{deployment}");
+    assert_eq!(deployment.matches("oryd/kratos:v0.11.1").count(), 2);
+
+    let steps = document["plan"][0]["steps"].as_array().unwrap();
+    let position = |kind: &str| steps.iter().position(|s| s["kind"] == kind).unwrap();
+    assert!(position("backup") < position("migrate"));
+    assert!(position("migrate") < position("deploy"));
+    let migrate = steps[position("migrate")]["text"].as_str().unwrap();
+    let job = migrate.find("Job `kratos-migration`").expect(migrate);
+    let deploy = migrate.find("Deployment `kratos`").expect(migrate);
+    assert!(job < deploy, "{migrate}");
+    assert!(migrate.contains("503"), "{migrate}");
+}
