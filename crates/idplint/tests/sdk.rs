@@ -116,7 +116,7 @@ fn command_line_target_beats_the_manifest() {
         .iter()
         .filter(|d| d["code"] == "kratos/sdk-renamed-symbol")
         .count();
-    assert_eq!(renamed, 4, "{text}");
+    assert_eq!(renamed, 7, "{text}");
 }
 
 #[test]
@@ -181,9 +181,21 @@ fn other_languages_follow_their_manifests() {
 }
 
 #[test]
-fn plain_fix_leaves_typescript_to_the_user() {
+fn plain_fix_renames_typescript_types_but_not_calls() {
     let dir = project("ts");
-    assert_fix_leaves(dir.path(), "kratos.ts");
+    let output = run(dir.path(), &["fix", "."]);
+    let fixed = read(&dir.path().join("kratos.ts"));
+    // The renamed type is a safe fix; the renamed calls are not.
+    assert!(
+        fixed.contains("export type Settings = SettingsFlow\n"),
+        "{fixed}\n{}",
+        output_text(&output)
+    );
+    assert!(fixed.contains("kratos.getJsonSchema(id)\n"), "{fixed}");
+    assert!(
+        fixed.contains("kratos.initializeSelfServiceLoginFlowForBrowsers("),
+        "{fixed}"
+    );
 }
 
 #[test]

@@ -20,6 +20,9 @@ func loadSchema(ctx context.Context, c *client.APIClient) error {
 	fmt.Println(session, err)
 	ids, _, err := c.V0alpha2Api.AdminListIdentities(ctx).Execute()
 	fmt.Println(ids, err)
+	body := client.AdminCreateIdentityBody{SchemaId: "default"}
+	created, _, err := c.V0alpha2Api.AdminCreateIdentity(ctx).AdminCreateIdentityBody(body).Execute()
+	fmt.Println(created, err)
 	return nil
 }
 

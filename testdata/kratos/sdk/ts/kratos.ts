@@ -1,4 +1,4 @@
-import { Configuration, V0alpha2Api } from "@ory/kratos-client"
+import { Configuration, SelfServiceSettingsFlow, V0alpha2Api } from "@ory/kratos-client"
 
 // getJsonSchema is documented in the v0.10 guide
 const kratos = new V0alpha2Api(new Configuration({ basePath: "/kratos" }))
@@ -13,3 +13,5 @@ export async function login() {
 }
 
 export const label = "kratos.getJsonSchema(id)"
+
+export type Settings = SelfServiceSettingsFlow

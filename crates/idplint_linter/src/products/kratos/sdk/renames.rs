@@ -247,14 +247,20 @@ fn check_renamed(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         return;
     };
     let text = ctx.file.text;
-    // TypeScript v1 clients take one request object instead of positional arguments, so the
-    // renamed call may need its arguments rewritten too: the fix is only offered as unsafe.
-    let applicability = if language == CodeLanguage::TypeScript {
-        Applicability::Unsafe
-    } else {
-        Applicability::Safe
-    };
     for finding in findings(text, language, tokens) {
+        // TypeScript v1 clients take one request object instead of positional arguments, so a
+        // renamed TypeScript method call may need its arguments rewritten too: that fix is
+        // only offered as unsafe. Renamed types and Go/Python/Java calls keep their shape.
+        let changes_call = language == CodeLanguage::TypeScript
+            && matches!(
+                finding,
+                Finding::Member { .. } | Finding::QualifiedMember { .. }
+            );
+        let applicability = if changes_call {
+            Applicability::Unsafe
+        } else {
+            Applicability::Safe
+        };
         let (row, edits, old) = match finding {
             Finding::QualifiedMember { row, class, member } if !row.ambiguous => {
                 let mut edits = Vec::new();
@@ -303,7 +309,7 @@ fn check_renamed(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         );
         let fix = Fix::new(format!("Rename to `{new}`"), applicability, edits);
         let mut diagnostic = ctx.diagnostic(range, message).with_fix(fix);
-        if language == CodeLanguage::TypeScript {
+        if changes_call {
             diagnostic = diagnostic.with_help(
                 "From v0.11 the TypeScript client takes one request object (`getIdentitySchema({ id })`); check the call's arguments after renaming",
             );
