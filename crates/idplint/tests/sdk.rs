@@ -209,3 +209,23 @@ fn source_without_the_sdk_is_not_read() {
     let check = run(dir.path(), &["check", "--format", "json", "other.go"]);
     assert_eq!(check.status.code(), Some(0), "{}", output_text(&check));
 }
+
+#[test]
+fn upgrade_rewrites_calls_and_names_the_manifests_in_the_plan() {
+    let dir = project("go");
+    let go_mod = dir.path().join("go.mod");
+    std::fs::write(&go_mod, read(&go_mod).replace("v0.11.1", "v0.10.1")).unwrap();
+    let output = run(dir.path(), &["upgrade", "--to", "kratos=v0.11.1", "."]);
+    let text = output_text(&output);
+    assert_eq!(
+        read(&dir.path().join("main.go")),
+        read(&fixtures().join("go/main.go.fixed")),
+        "{text}"
+    );
+    assert!(
+        text.contains("`github.com/ory/kratos-client-go` in go.mod (then `go mod tidy`)"),
+        "{text}"
+    );
+    // The manifest itself is left to the user (and their lock file).
+    assert!(read(&go_mod).contains("kratos-client-go v0.10.1"));
+}
