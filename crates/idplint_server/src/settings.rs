@@ -64,16 +64,23 @@ impl SettingsCache {
         let Some(path) = path else {
             return Resolved::default();
         };
+        let mut resolved = self.resolve_settings(path);
+        if let Some(version) = sdk_version_for(path) {
+            resolved
+                .options
+                .manifest_versions
+                .insert(Product::Kratos, version);
+        }
+        resolved
+    }
+
+    fn resolve_settings(&mut self, path: &Path) -> Resolved {
         let Some(loaded) = path.parent().and_then(|dir| self.for_dir(dir)) else {
             return Resolved::default();
         };
         let relative = relative_slash(path, &loaded.dir);
-        let mut options = loaded.settings.options_for(&relative);
-        if let Some(version) = sdk_version_for(path) {
-            options.manifest_versions.insert(Product::Kratos, version);
-        }
         Resolved {
-            options,
+            options: loaded.settings.options_for(&relative),
             excluded: !relative.is_empty() && loaded.settings.is_excluded(&relative),
             file: Some(loaded.file.clone()),
             error: loaded.error.clone(),
