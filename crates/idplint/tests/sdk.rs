@@ -229,3 +229,21 @@ fn upgrade_rewrites_calls_and_names_the_manifests_in_the_plan() {
     // The manifest itself is left to the user (and their lock file).
     assert!(read(&go_mod).contains("kratos-client-go v0.10.1"));
 }
+
+#[test]
+fn a_walk_skips_source_files_that_do_not_use_the_sdk() {
+    let dir = project("go");
+    let go_mod = dir.path().join("go.mod");
+    std::fs::write(&go_mod, read(&go_mod).replace("v0.11.1", "v0.10.1")).unwrap();
+    std::fs::write(dir.path().join("bundle.js"), b"var a=\"\xff\xfe\";\n").unwrap();
+    std::fs::write(
+        dir.path().join("util.py"),
+        "def get_json_schema():\n    pass\n",
+    )
+    .unwrap();
+    let output = run(dir.path(), &["check", "."]);
+    let text = output_text(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    // Only main.go was read: no parse error for the bundle, and the count says so.
+    assert!(text.contains("No problems found in 1 file."), "{text}");
+}

@@ -34,14 +34,7 @@ pub fn extract(file: &ParsedFile<'_>, out: &mut Vec<Unit>) {
     let FileFormat::Code(language) = file.format else {
         return;
     };
-    // Cheap pre-check before lexing: most source files never mention the SDK.
-    let needle = match language {
-        CodeLanguage::Go => GO_MODULE,
-        CodeLanguage::TypeScript => "@ory/kratos-client",
-        CodeLanguage::Python => PYTHON_MODULE,
-        CodeLanguage::Java => "kratos",
-    };
-    if !file.text.contains(needle) {
+    if !may_import_sdk(language, file.text) {
         return;
     }
     let tokens = lexer::lex(file.text, language);
@@ -55,6 +48,18 @@ pub fn extract(file: &ParsedFile<'_>, out: &mut Vec<Unit>) {
         detected_version: None,
         secrets: Vec::new(),
     });
+}
+
+/// A cheap test before lexing: `false` when the text cannot import a Kratos SDK (most source
+/// files never mention it). The CLI uses it to leave such files out of a run altogether.
+pub fn may_import_sdk(language: CodeLanguage, text: &str) -> bool {
+    let needle = match language {
+        CodeLanguage::Go => GO_MODULE,
+        CodeLanguage::TypeScript => "@ory/kratos-client",
+        CodeLanguage::Python => PYTHON_MODULE,
+        CodeLanguage::Java => "sh.ory.kratos",
+    };
+    text.contains(needle)
 }
 
 /// Whether the tokens (comments already dropped) import a Kratos SDK package.
