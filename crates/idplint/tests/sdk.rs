@@ -247,3 +247,22 @@ fn a_walk_skips_source_files_that_do_not_use_the_sdk() {
     // Only main.go was read: no parse error for the bundle, and the count says so.
     assert!(text.contains("No problems found in 1 file."), "{text}");
 }
+
+#[test]
+fn idplint_toml_target_beats_the_manifest() {
+    let dir = project("go");
+    let go_mod = dir.path().join("go.mod");
+    std::fs::write(&go_mod, read(&go_mod).replace("v0.11.1", "v0.10.1")).unwrap();
+    std::fs::write(
+        dir.path().join("idplint.toml"),
+        "[target]\nkratos = \"v0.11.1\"\n",
+    )
+    .unwrap();
+    let output = run(dir.path(), &["fix", "."]);
+    assert_eq!(
+        read(&dir.path().join("main.go")),
+        read(&fixtures().join("go/main.go.fixed")),
+        "{}",
+        output_text(&output)
+    );
+}
