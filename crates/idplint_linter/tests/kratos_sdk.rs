@@ -138,3 +138,59 @@ fn broken_source_never_panics() {
         }
     }
 }
+
+const PY_V0ALPHA1: &str = "import ory_kratos_client\nfrom ory_kratos_client.api import v0alpha1_api\n\napi = v0alpha1_api.V0alpha1Api(client)\napi.admin_list_identities(per_page=100)\n";
+
+#[test]
+fn v0alpha1_becomes_v0alpha2_up_to_v0_10() {
+    let registry = registry_or_panic();
+    let outcome = fix(
+        registry,
+        "app.py",
+        PY_V0ALPHA1,
+        &manifest("v0.10.1"),
+        Applicability::Safe,
+    );
+    assert_eq!(
+        outcome.fixed.as_deref(),
+        Some(
+            PY_V0ALPHA1
+                .replace("v0alpha1_api", "v0alpha2_api")
+                .replace("V0alpha1Api", "V0alpha2Api")
+                .as_str()
+        )
+    );
+}
+
+#[test]
+fn v0alpha1_is_ambiguous_once_v0alpha2_is_gone_too() {
+    let registry = registry_or_panic();
+    let outcome = fix(
+        registry,
+        "app.py",
+        PY_V0ALPHA1,
+        &manifest("v0.11.1"),
+        Applicability::Safe,
+    );
+    assert_eq!(outcome.failure, None);
+    assert_eq!(
+        outcome.fixed.as_deref(),
+        Some(
+            PY_V0ALPHA1
+                .replace("admin_list_identities", "list_identities")
+                .as_str()
+        )
+    );
+    let left: Vec<_> = outcome
+        .remaining
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.as_str(), d.fix.is_some()))
+        .collect();
+    assert_eq!(
+        left,
+        [("kratos/sdk-ambiguous-symbol", false); 3],
+        "{:#?}",
+        outcome.remaining.diagnostics
+    );
+}

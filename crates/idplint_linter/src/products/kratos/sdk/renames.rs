@@ -226,6 +226,24 @@ fn findings<'r>(text: &str, language: CodeLanguage, tokens: &[Token]) -> Vec<Fin
     out
 }
 
+/// For a class renamed into a name that is itself gone by the target version without a single
+/// replacement (`V0alpha1Api` → `V0alpha2Api`, split in v0.11): that ambiguous row. Such a class
+/// is reported as ambiguous instead of renamed, since the rename alone would not compile.
+fn ambiguous_successor(
+    row: &RenameRow,
+    language: CodeLanguage,
+    versions: &crate::version::Versions,
+) -> Option<&'static RenameRow> {
+    let new_class = row.new_class.as_deref()?;
+    rows().iter().find(|next| {
+        next.ambiguous
+            && next.old_member.is_none()
+            && next.old_class == new_class
+            && next.applies_to(language)
+            && versions.target_at_least(&next.since)
+    })
+}
+
 fn code_unit<'a>(ctx: &'a RuleContext<'_>) -> Option<(CodeLanguage, &'a [Token])> {
     match &ctx.unit.content {
         UnitContent::Code(code) => Some((code.language, &code.tokens)),
@@ -284,7 +302,9 @@ fn check_renamed(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                     (member.text(text).to_string(), member.range),
                 )
             }
-            Finding::Class { row, class } if !row.ambiguous => {
+            Finding::Class { row, class }
+                if !row.ambiguous && ambiguous_successor(row, language, ctx.versions).is_none() =>
+            {
                 let edits = row
                     .new_class
                     .iter()
@@ -356,6 +376,12 @@ fn check_ambiguous(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             }
             Finding::Class { row, class } if row.ambiguous => {
                 (row, class, ctx.versions.target_at_least(&row.since))
+            }
+            Finding::Class { row, class } => {
+                match ambiguous_successor(row, language, ctx.versions) {
+                    Some(successor) => (successor, class, true),
+                    None => continue,
+                }
             }
             _ => continue,
         };
