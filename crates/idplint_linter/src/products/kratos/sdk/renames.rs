@@ -321,7 +321,7 @@ fn check_renamed(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let (old, range) = old;
-        let new = new_spelling(text, row, language, &old);
+        let new = new_spelling(row, language, &old);
         let message = format!(
             "`{old}` does not exist in the Kratos {}; it is `{new}` since {}",
             sdk_label(ctx),
@@ -339,7 +339,7 @@ fn check_renamed(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 /// The new spelling of `old` (`Class.member` or a single name) under `row`, for messages.
-fn new_spelling(_text: &str, row: &RenameRow, language: CodeLanguage, old: &str) -> String {
+fn new_spelling(row: &RenameRow, language: CodeLanguage, old: &str) -> String {
     let (old_class, old_member) = match old.split_once('.') {
         Some((class, member)) => (Some(class), Some(member)),
         None if row.old_member.is_some() => (None, Some(old)),
@@ -435,7 +435,10 @@ fn check_go_module_path(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let (suffix, sub_package) = match rest.strip_prefix("/v") {
             Some(after) if after.starts_with(|c: char| c.is_ascii_digit()) => {
                 let end = after.find('/').unwrap_or(after.len());
-                (&rest[..end + 2], &after[end..])
+                (
+                    rest.get(..end + 2).unwrap_or(rest),
+                    after.get(end..).unwrap_or(""),
+                )
             }
             _ => ("", rest),
         };
@@ -443,7 +446,8 @@ fn check_go_module_path(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         if suffix == wanted {
             continue;
         }
-        let quote = &text[token.range.start as usize..token.range.start as usize + 1];
+        // String tokens start with their (ASCII) quote.
+        let quote = token.text(text).get(..1).unwrap_or("\"");
         let new_path = format!("{}{wanted}{sub_package}", super::GO_MODULE);
         let message = format!(
             "The Kratos Go {} is imported as `{}{wanted}`, not `{path}`",
