@@ -8,7 +8,9 @@
 
 use crate::paths;
 use idplint_diagnostics::Applicability;
+use idplint_linter::products::kratos::sdk::manifest;
 use idplint_linter::settings::{FILE_NAMES, Settings};
+use idplint_linter::source::CodeLanguage;
 use idplint_linter::{LintOptions, Product, ProductVersion};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -46,6 +48,8 @@ pub struct Resolver {
     by_dir: Mutex<HashMap<PathBuf, Arc<LoadedSettings>>>,
     errors: Mutex<Vec<String>>,
     overrides: Overrides,
+    /// The Kratos SDK version of the nearest manifest, per directory (source files only).
+    sdk_by_dir: Mutex<HashMap<PathBuf, Option<ProductVersion>>>,
 }
 
 impl Resolver {
@@ -84,6 +88,7 @@ impl Resolver {
             by_dir: Mutex::new(HashMap::new()),
             errors: Mutex::new(Vec::new()),
             overrides,
+            sdk_by_dir: Mutex::new(HashMap::new()),
         })
     }
 
@@ -185,12 +190,45 @@ impl Resolver {
         for (product, version) in &self.overrides.currents {
             lint.currents.insert(*product, version.clone());
         }
+        if let Some(version) = self.sdk_version_for(path) {
+            lint.manifest_versions.insert(Product::Kratos, version);
+        }
         let minimum_fix = if self.overrides.unsafe_fixes || loaded.settings.unsafe_fixes {
             Applicability::Unsafe
         } else {
             Applicability::Safe
         };
         FileOptions { lint, minimum_fix }
+    }
+}
+
+impl Resolver {
+    /// For a source file, the Kratos SDK version pinned by the nearest `go.mod`,
+    /// `package.json`, `requirements.txt`, `pyproject.toml` or `pom.xml` naming the SDK.
+    fn sdk_version_for(&self, path: &Path) -> Option<ProductVersion> {
+        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        CodeLanguage::from_file_name(&name)?;
+        self.sdk_version_in(path.parent()?)
+    }
+
+    fn sdk_version_in(&self, dir: &Path) -> Option<ProductVersion> {
+        let cached = self
+            .sdk_by_dir
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(dir)
+            .cloned();
+        if let Some(found) = cached {
+            return found;
+        }
+        let found =
+            manifest::sdk_version_in_dir(dir, &mut |file| std::fs::read_to_string(file).ok())
+                .or_else(|| self.sdk_version_in(dir.parent()?));
+        self.sdk_by_dir
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(dir.to_path_buf(), found.clone());
+        found
     }
 }
 

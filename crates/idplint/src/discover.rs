@@ -10,7 +10,7 @@
 
 use crate::config::Resolver;
 use crate::paths;
-use idplint_linter::source::sniff_format;
+use idplint_linter::source::{FileFormat, sniff_format};
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
@@ -53,6 +53,12 @@ pub enum NameMatch {
 }
 
 pub fn name_match(name: &str) -> NameMatch {
+    // Source files are read only for their Kratos SDK calls; one that cannot be read as text
+    // (a minified bundle, a binary with a `.js` name) is skipped quietly, like content-sniffed
+    // files.
+    if matches!(sniff_format(name, ""), Some(FileFormat::Code(_))) {
+        return NameMatch::Content;
+    }
     if sniff_format(name, "").is_some() {
         return NameMatch::Format;
     }

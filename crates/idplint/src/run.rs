@@ -13,7 +13,8 @@ use crate::discover::{self, Input};
 use crate::read::{self, Loaded};
 use crate::{Failure, Streams};
 use idplint_diagnostics::{Severity, TextRange};
-use idplint_linter::source::sniff_format;
+use idplint_linter::products::kratos::sdk;
+use idplint_linter::source::{FileFormat, sniff_format};
 use idplint_linter::{
     FileReport, LintOptions, Registry, options::matches_selector, registry::builtin,
 };
@@ -494,6 +495,14 @@ fn process(
         }
         return outcome;
     };
+    // Source code is only read when it may call the Kratos SDK, so a repository walk neither
+    // counts nor parses the rest.
+    if let FileFormat::Code(language) = format
+        && !sdk::may_import_sdk(language, &text)
+    {
+        outcome.skipped = true;
+        return outcome;
+    }
     let options = resolver.options_for(&input.path);
     let path = input.display.as_str();
     let fix_mode = match mode {
@@ -506,7 +515,8 @@ fn process(
     let mut fixed = idplint_linter::fix(registry, path, &text, &options.lint, options.minimum_fix);
     // `upgrade`: once the fixes are in (and only if they were accepted), bump the version
     // markers, and report on the bumped text.
-    if let Some(to) = bump_to
+    // Version markers live in configs and manifests, never in source code.
+    if let Some(to) = bump_to.filter(|_| !matches!(format, FileFormat::Code(_)))
         && fixed.failure.is_none()
     {
         let base = fixed.fixed.as_deref().unwrap_or(&text);

@@ -205,9 +205,16 @@ pub fn plan(
     match product {
         Product::Kratos => {
             steps.push(step("backup", "Back up the Kratos database (e.g. `pg_dump`): SQL migrations cannot be rolled back.".to_string()));
+            // The manifests are not rewritten: the SDK has releases the server lacks (and
+            // the other way round), and a lock file (go.sum, package-lock.json) must follow.
+            let go_module = if to.major() >= 2 {
+                format!("github.com/ory/kratos-client-go/v{}", to.major())
+            } else {
+                "github.com/ory/kratos-client-go".to_string()
+            };
             steps.push(step(
                 "sdk",
-                format!("Update the Ory Kratos SDK and API clients to {to}."),
+                format!("Update the Ory Kratos SDK and API clients to {to}: `{go_module}` in go.mod (then `go mod tidy`), `@ory/kratos-client` in package.json, `ory-kratos-client` in requirements.txt / pyproject.toml, `sh.ory.kratos:kratos-client` in pom.xml. Source files importing the SDK were checked against {to} (`kratos/sdk-*` rules); re-run `idplint fix` after the bump to rewrite any calls left."),
             ));
             steps.extend(breaking);
             steps.push(step("migrate", format!("Run `kratos migrate sql -e --yes` with the {to} image (`oryd/kratos:{to}`) BEFORE rolling out the new pods: until the migrations are applied, new pods answer 503 \"migrations have not yet been fully applied\".")));

@@ -696,3 +696,26 @@ fn secret_values_never_reach_the_client_outside_the_document() {
     }
     assert_eq!(client.shutdown(), 0);
 }
+
+#[test]
+fn sdk_code_takes_its_version_from_the_nearest_go_mod() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("go.mod"),
+        "module x\n\nrequire github.com/ory/kratos-client-go v0.11.1\n",
+    )
+    .unwrap();
+    let source = dir.path().join("main.go");
+    let uri = uri_of(&source);
+    let mut client = Client::start(dir.path());
+    client.initialize(json!({}), json!({"debounceMs": 0}));
+    client.open(
+        &uri,
+        "go",
+        "package main\n\nimport client \"github.com/ory/kratos-client-go\"\n\nfunc f(c *client.APIClient) {\n\tc.V0alpha2Api.GetJsonSchema(ctx, \"default\")\n}\n",
+    );
+    let diagnostics = client.diagnostics_for(&uri, 1);
+    let renamed = find(&diagnostics, "kratos/sdk-renamed-symbol");
+    assert_eq!(renamed["range"], range(5, 3, 28));
+    assert_eq!(client.shutdown(), 0);
+}

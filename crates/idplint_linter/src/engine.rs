@@ -446,7 +446,7 @@ fn unit_anchor(unit: &Unit) -> u32 {
             tree.map.as_ref().map_or(start, |m| m.to_host(start))
         }
         UnitContent::Env(env) => env.entries.first().map_or(0, |e| e.item_range.start),
-        UnitContent::Xml => 0,
+        UnitContent::Xml | UnitContent::Code(_) => 0,
     }
 }
 
@@ -481,8 +481,9 @@ fn file_level_versions(file: &ParsedFile<'_>) -> BTreeMap<Product, DetectedVersi
     found
 }
 
-/// CLI/config beat the unit's own marker, which beats an image elsewhere in the file. The
-/// target defaults to the current version.
+/// CLI/config beat the unit's own marker, which beats (for source code) the SDK version of the
+/// nearest package manifest, which beats an image elsewhere in the file. The target defaults
+/// to the current version.
 pub fn resolve_versions(
     product: Product,
     unit: &Unit,
@@ -494,6 +495,11 @@ pub fn resolve_versions(
         .get(&product)
         .cloned()
         .or_else(|| unit.detected_version.as_ref().map(|d| d.version.clone()))
+        .or_else(|| {
+            matches!(unit.content, UnitContent::Code(_))
+                .then(|| options.manifest_versions.get(&product).cloned())
+                .flatten()
+        })
         .or_else(|| file_versions.get(&product).map(|d| d.version.clone()));
     let target = options
         .targets

@@ -11,6 +11,10 @@ pub struct LintOptions {
     pub targets: BTreeMap<Product, ProductVersion>,
     /// `--current` / `[current]`: what the files are written for (else detected from them).
     pub currents: BTreeMap<Product, ProductVersion>,
+    /// Versions the caller read from the package manifest nearest to the file (`go.mod`,
+    /// `package.json`, ...): the SDK the source code is built against. They rank below
+    /// `currents`, and only source-code units use them.
+    pub manifest_versions: BTreeMap<Product, ProductVersion>,
     /// Rule ids or prefixes (`kratos/`, `keycloak/proxy-option-removed`); empty selects all.
     pub select: Vec<String>,
     /// Rule ids or prefixes never reported.

@@ -14,6 +14,32 @@ pub enum FileFormat {
     /// `keycloak.conf` and Java `.properties`.
     Properties,
     Xml,
+    /// Program source that may call an Ory SDK. Only files importing an SDK yield units.
+    Code(CodeLanguage),
+}
+
+/// The programming languages whose Ory SDK calls idplint checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CodeLanguage {
+    Go,
+    /// TypeScript and JavaScript (`.ts`, `.tsx`, `.js`, `.jsx`, `.mjs`, `.cjs`, `.mts`, `.cts`).
+    TypeScript,
+    Python,
+    Java,
+}
+
+impl CodeLanguage {
+    /// The language of a file name (lower-cased), by extension.
+    pub fn from_file_name(name: &str) -> Option<Self> {
+        let extension = name.rsplit_once('.')?.1;
+        Some(match extension {
+            "go" => CodeLanguage::Go,
+            "ts" | "tsx" | "js" | "jsx" | "mjs" | "cjs" | "mts" | "cts" => CodeLanguage::TypeScript,
+            "py" => CodeLanguage::Python,
+            "java" => CodeLanguage::Java,
+            _ => return None,
+        })
+    }
 }
 
 impl FileFormat {
@@ -23,6 +49,8 @@ impl FileFormat {
             FileFormat::Yaml | FileFormat::Env | FileFormat::Properties => Some("#"),
             FileFormat::Xml => Some("<!--"),
             FileFormat::Json => None,
+            FileFormat::Code(CodeLanguage::Python) => Some("#"),
+            FileFormat::Code(_) => Some("//"),
         }
     }
 }
@@ -43,6 +71,12 @@ pub fn sniff_format(path: &str, text: &str) -> Option<FileFormat> {
     }
     if name.ends_with(".xml") {
         return Some(FileFormat::Xml);
+    }
+    // Type declarations hold no calls.
+    if !name.ends_with(".d.ts")
+        && let Some(language) = CodeLanguage::from_file_name(&name)
+    {
+        return Some(FileFormat::Code(language));
     }
     if name.ends_with(".conf") || name.ends_with(".properties") {
         return Some(FileFormat::Properties);
@@ -91,6 +125,8 @@ pub fn sniff_format(path: &str, text: &str) -> Option<FileFormat> {
 pub enum Syntax {
     Tree(Document),
     Xml(XmlDocument),
+    /// Source code is lexed by the units that need it (see `products::kratos::sdk`).
+    Code,
 }
 
 /// One file, parsed, ready for unit extraction.
@@ -116,6 +152,7 @@ impl<'a> ParsedFile<'a> {
             FileFormat::Env => Syntax::Tree(idplint_syntax::env::parse(text)?),
             FileFormat::Properties => Syntax::Tree(idplint_syntax::properties::parse(text)?),
             FileFormat::Xml => Syntax::Xml(idplint_syntax::xml::parse(text, &limits)?),
+            FileFormat::Code(_) => Syntax::Code,
         };
         Ok(Self {
             path,
@@ -129,14 +166,14 @@ impl<'a> ParsedFile<'a> {
     pub fn tree(&self) -> Option<&Document> {
         match &self.syntax {
             Syntax::Tree(doc) => Some(doc),
-            Syntax::Xml(_) => None,
+            Syntax::Xml(_) | Syntax::Code => None,
         }
     }
 
     pub fn xml(&self) -> Option<&XmlDocument> {
         match &self.syntax {
             Syntax::Xml(doc) => Some(doc),
-            Syntax::Tree(_) => None,
+            Syntax::Tree(_) | Syntax::Code => None,
         }
     }
 

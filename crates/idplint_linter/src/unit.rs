@@ -19,14 +19,18 @@ pub enum UnitKind {
     /// The Kratos environment variables of one container or `.env` file (`DSN`,
     /// `SELFSERVICE_FLOWS_LOGIN_UI_URL`, ...), which override the config file.
     KratosEnvSet,
+    /// A source file (Go, TypeScript/JavaScript, Python, Java) that imports an Ory Kratos SDK;
+    /// its version is the SDK version of the nearest package manifest.
+    KratosSdkCode,
 }
 
 impl UnitKind {
     pub fn product(self) -> Product {
         match self {
-            UnitKind::KratosConfig | UnitKind::KratosIdentitySchema | UnitKind::KratosEnvSet => {
-                Product::Kratos
-            }
+            UnitKind::KratosConfig
+            | UnitKind::KratosIdentitySchema
+            | UnitKind::KratosEnvSet
+            | UnitKind::KratosSdkCode => Product::Kratos,
             UnitKind::KeycloakEnvSet => Product::Keycloak,
             UnitKind::KeycloakWildflyXml => Product::KeycloakWildfly,
         }
@@ -65,6 +69,14 @@ pub enum UnitContent {
     Env(EnvSet),
     /// The file's XML tree (use `ParsedFile::xml`).
     Xml,
+    /// The tokens of a whole source file (comments dropped).
+    Code(CodeUnit),
+}
+
+#[derive(Debug)]
+pub struct CodeUnit {
+    pub language: crate::source::CodeLanguage,
+    pub tokens: Vec<crate::products::kratos::sdk::lexer::Token>,
 }
 
 #[derive(Debug)]

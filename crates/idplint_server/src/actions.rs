@@ -311,7 +311,7 @@ pub fn suppression_edit(
     let comment = if format == FileFormat::Xml {
         format!("<!-- idplint: ignore[{}] -->", diagnostic.code)
     } else {
-        format!("# idplint: ignore[{}]", diagnostic.code)
+        format!("{opener} idplint: ignore[{}]", diagnostic.code)
     };
     Some(Edit::insert(
         line_range.start,
@@ -424,6 +424,11 @@ mod tests {
             "<a>\n\t<!-- idplint: ignore[kratos/x] -->\n\t<b/>\n</a>\n"
         );
         assert_eq!(suppress("{\"a\": 1}", FileFormat::Json, "\"a\""), None);
+        let go = FileFormat::Code(idplint_linter::source::CodeLanguage::Go);
+        assert_eq!(
+            suppress("func f() {\n\tc.X()\n}\n", go, "c.X").unwrap(),
+            "func f() {\n\t// idplint: ignore[kratos/x]\n\tc.X()\n}\n"
+        );
     }
 
     #[test]

@@ -6,8 +6,10 @@
 //! to that directory. A settings file that does not parse is reported once and replaced by
 //! the defaults, so a typo in `idplint.toml` never leaves the editor without diagnostics.
 
-use idplint_linter::LintOptions;
+use idplint_linter::products::kratos::sdk::manifest;
 use idplint_linter::settings::{FILE_NAMES, Settings};
+use idplint_linter::source::CodeLanguage;
+use idplint_linter::{LintOptions, Product, ProductVersion};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -62,6 +64,17 @@ impl SettingsCache {
         let Some(path) = path else {
             return Resolved::default();
         };
+        let mut resolved = self.resolve_settings(path);
+        if let Some(version) = sdk_version_for(path) {
+            resolved
+                .options
+                .manifest_versions
+                .insert(Product::Kratos, version);
+        }
+        resolved
+    }
+
+    fn resolve_settings(&mut self, path: &Path) -> Resolved {
         let Some(loaded) = path.parent().and_then(|dir| self.for_dir(dir)) else {
             return Resolved::default();
         };
@@ -123,6 +136,16 @@ fn relative_slash(path: &Path, base: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// For a source file, the Kratos SDK version of the nearest package manifest naming the SDK
+/// (read on each resolve: editors open few files, and a manifest edit then takes effect).
+fn sdk_version_for(path: &Path) -> Option<ProductVersion> {
+    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+    CodeLanguage::from_file_name(&name)?;
+    manifest::nearest_sdk_version(path.parent()?, &mut |file| {
+        std::fs::read_to_string(file).ok()
+    })
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ pub fn extract(file: &ParsedFile<'_>, out: &mut Vec<Unit>) {
         FileFormat::Env => out.extend(dotenv_unit(file, doc)),
         FileFormat::Properties => out.extend(conf_unit(file, doc)),
         FileFormat::Yaml | FileFormat::Json => tree_units(file, doc, out),
-        FileFormat::Xml => {}
+        FileFormat::Xml | FileFormat::Code(_) => {}
     }
 }
 

@@ -42,7 +42,7 @@ pub fn extract(file: &ParsedFile<'_>, out: &mut Vec<Unit>) {
                 out.extend(container_unit(container));
             }
         }
-        FileFormat::Properties | FileFormat::Xml => {}
+        FileFormat::Properties | FileFormat::Xml | FileFormat::Code(_) => {}
     }
 }
 

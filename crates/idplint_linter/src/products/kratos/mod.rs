@@ -12,6 +12,7 @@ mod helm;
 pub mod identity;
 mod paths;
 mod rules;
+pub mod sdk;
 mod secrets;
 mod url;
 
@@ -37,6 +38,7 @@ impl ProductModule for Kratos {
         extract::extract(file, out);
         identity::extract::extract(file, out);
         env::extract(file, out);
+        sdk::extract(file, out);
     }
 
     fn compile_data_rule(
@@ -51,6 +53,7 @@ impl ProductModule for Kratos {
         let mut rules = rules::all();
         rules.extend(config_keys::native_rules());
         rules.extend(identity::native_rules());
+        rules.extend(sdk::native_rules());
         rules
     }
 }
