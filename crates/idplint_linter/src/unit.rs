@@ -19,6 +19,8 @@ pub enum UnitKind {
     /// The Kratos environment variables of one container or `.env` file (`DSN`,
     /// `SELFSERVICE_FLOWS_LOGIN_UI_URL`, ...), which override the config file.
     KratosEnvSet,
+    /// A Serverless Framework service definition (`serverless.yml`) for the AWS provider.
+    ServerlessConfig,
 }
 
 impl UnitKind {
@@ -29,6 +31,7 @@ impl UnitKind {
             }
             UnitKind::KeycloakEnvSet => Product::Keycloak,
             UnitKind::KeycloakWildflyXml => Product::KeycloakWildfly,
+            UnitKind::ServerlessConfig => Product::Serverless,
         }
     }
 }
