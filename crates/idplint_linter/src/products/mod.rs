@@ -22,12 +22,18 @@ pub trait ProductModule: Send + Sync {
     /// Append the units of this product found in `file`.
     fn extract_units(&self, file: &ParsedFile<'_>, out: &mut Vec<Unit>);
 
-    /// Turn a data rule's `change:` into a rule, or say what is wrong with it.
+    /// Turn a data rule's `change:` into a rule, or say what is wrong with it. Products whose
+    /// rules are all native keep the default, which refuses every `change:`.
     fn compile_data_rule(
         &self,
-        meta: Arc<RuleMeta>,
-        change: &serde_json::Value,
-    ) -> Result<Box<dyn Rule>, String>;
+        _meta: Arc<RuleMeta>,
+        _change: &serde_json::Value,
+    ) -> Result<Box<dyn Rule>, String> {
+        Err(format!(
+            "{} has no data-rule changes; write the rule in Rust and mark it `native: true`",
+            self.product()
+        ))
+    }
 
     /// Rust rules, by id; their metadata comes from the rule files (`native: true`).
     fn native_rules(&self) -> Vec<(&'static str, NativeRuleFactory)>;

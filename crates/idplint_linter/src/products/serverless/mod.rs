@@ -14,11 +14,10 @@ mod extract;
 mod rules;
 
 use crate::products::ProductModule;
-use crate::rule::{NativeRuleFactory, Rule, RuleMeta};
+use crate::rule::NativeRuleFactory;
 use crate::source::ParsedFile;
 use crate::unit::Unit;
 use crate::version::Product;
-use std::sync::Arc;
 
 pub struct Serverless;
 
@@ -33,14 +32,6 @@ impl ProductModule for Serverless {
 
     fn extract_units(&self, file: &ParsedFile<'_>, out: &mut Vec<Unit>) {
         extract::extract(file, out);
-    }
-
-    fn compile_data_rule(
-        &self,
-        _meta: Arc<RuleMeta>,
-        _change: &serde_json::Value,
-    ) -> Result<Box<dyn Rule>, String> {
-        Err("serverless has no data-rule changes; write the rule in Rust and mark it `native: true`".to_string())
     }
 
     fn native_rules(&self) -> Vec<(&'static str, NativeRuleFactory)> {
