@@ -10,7 +10,6 @@ mod cli;
 mod config;
 mod discover;
 mod docgen;
-mod git;
 mod migrate;
 mod paths;
 mod read;

@@ -124,7 +124,7 @@ pub fn run_with(
     let cwd = std::env::current_dir()
         .map_err(|error| Failure::new(format!("cannot read the current directory: {error}")))?;
     if let Some(reference) = base {
-        crate::git::verify_reference(reference, &cwd).map_err(Failure::new)?;
+        idplint_server::git::verify_reference(reference, &cwd).map_err(Failure::new)?;
     }
     let overrides = Overrides {
         select: non_empty(&common.select),
@@ -530,7 +530,7 @@ fn process(
                 && !input.stdin
                 && idplint_linter::products::wants_base(path, &text)
             {
-                lint.base_text = crate::git::show(reference, &input.path);
+                lint.base_text = idplint_server::git::show(reference, &input.path);
             }
             outcome.pending = Some((text, lint));
             return outcome;

@@ -7,36 +7,15 @@ use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+#[path = "support/git.rs"]
+mod support_git;
+use support_git::git;
+
 const REPLACEMENT: &str = "serverless/apikey-replacement";
 
 fn seed(step: &str) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/serverless/seed-004");
     std::fs::read_to_string(root.join(format!("{step}.serverless.yml"))).unwrap()
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .args([
-            "-c",
-            "user.name=idplint",
-            "-c",
-            "user.email=idplint@example.invalid",
-        ])
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("HOME", dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .expect("run git");
-    assert!(status.success(), "git {args:?} failed");
 }
 
 fn idplint(dir: &Path, args: &[&str]) -> Output {

@@ -1,5 +1,7 @@
-//! Reading a file's previous revision for `check --base REF`, through the `git` command (the
-//! engine never touches git: it receives the base text in `LintOptions::base_text`).
+//! Reading a file's previous revision through the `git` command, for diff rules: the CLI's
+//! `check --base REF` and the server's comparison with `HEAD`. The engine never touches git:
+//! it receives the base text in `LintOptions::base_text`. Here rather than in the CLI because
+//! the CLI depends on this crate, not the other way round.
 
 use std::path::Path;
 use std::process::Command;
