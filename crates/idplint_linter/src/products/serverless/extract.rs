@@ -92,3 +92,29 @@ fn framework_version(root: &Node) -> Option<DetectedVersion> {
         what: "`frameworkVersion`".to_string(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use idplint_syntax::Limits;
+
+    fn version_of(text: &str) -> Option<String> {
+        let doc = idplint_syntax::yaml::parse(text, &Limits::default()).ok()?;
+        framework_version(doc.root()?).map(|found| found.version.original().to_string())
+    }
+
+    #[test]
+    fn framework_version_is_the_lowest_the_constraint_admits() {
+        assert_eq!(version_of("frameworkVersion: '3'\n").as_deref(), Some("3"));
+        assert_eq!(
+            version_of("frameworkVersion: '>=1.28.0 <2.0.0'\n").as_deref(),
+            Some("1.28.0")
+        );
+        assert_eq!(
+            version_of("frameworkVersion: ^3.38.0\n").as_deref(),
+            Some("3.38.0")
+        );
+        assert_eq!(version_of("frameworkVersion: '*'\n"), None);
+        assert_eq!(version_of("service: s\n"), None);
+    }
+}
