@@ -62,6 +62,11 @@ pub struct ManArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub common: CommonArgs,
+    /// Compare each file with its version at this git revision (`git show REF:<path>`), for
+    /// rules about changes (Serverless API keys that a deploy would replace). A file missing
+    /// at REF is new and has no base.
+    #[arg(long, value_name = "REF")]
+    pub base: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -124,7 +124,7 @@ fn execute(cli: Cli, streams: &mut Streams) -> Result<u8, Failure> {
         ))
     })?;
     match cli.command {
-        Command::Check(args) => run::run(registry, &args.common, run::Mode::Check, false, streams),
+        Command::Check(args) => run::check(registry, &args.common, args.base.as_deref(), streams),
         Command::Fix(args) => {
             let mode = if args.diff {
                 run::FixMode::Diff

@@ -83,7 +83,17 @@ pub fn run(
     unsafe_fixes: bool,
     streams: &mut Streams,
 ) -> Result<u8, Failure> {
-    run_with(registry, common, mode, unsafe_fixes, None, streams)
+    run_with(registry, common, mode, unsafe_fixes, None, None, streams)
+}
+
+/// `idplint check`, with `--base REF` when given.
+pub fn check(
+    registry: &Registry,
+    common: &CommonArgs,
+    base: Option<&str>,
+    streams: &mut Streams,
+) -> Result<u8, Failure> {
+    run_with(registry, common, Mode::Check, false, None, base, streams)
 }
 
 /// What `idplint upgrade` adds to `fix`: the versions to bump markers to, and what the run
@@ -109,6 +119,7 @@ pub fn run_with(
     mode: Mode,
     unsafe_fixes: bool,
     mut upgrade: Option<&mut UpgradeRun>,
+    base: Option<&str>,
     streams: &mut Streams,
 ) -> Result<u8, Failure> {
     let bump_to = upgrade.as_ref().map(|u| u.to.clone());
@@ -117,6 +128,9 @@ pub fn run_with(
     validate_selectors(registry, &common.ignore, "--ignore")?;
     let cwd = std::env::current_dir()
         .map_err(|error| Failure::new(format!("cannot read the current directory: {error}")))?;
+    if let Some(reference) = base {
+        idplint_server::git::verify_reference(reference, &cwd).map_err(Failure::new)?;
+    }
     let overrides = Overrides {
         select: non_empty(&common.select),
         ignore: non_empty(&common.ignore),
@@ -161,6 +175,11 @@ pub fn run_with(
         }
     }
 
+    let pass = Pass {
+        mode,
+        bump_to,
+        base,
+    };
     let any_stdin = discovery.inputs.iter().any(|i| i.stdin);
     let (stdin_inputs, file_inputs): (Vec<Input>, Vec<Input>) =
         discovery.inputs.into_iter().partition(|i| i.stdin);
@@ -168,7 +187,7 @@ pub fn run_with(
         .into_par_iter()
         .map(|input| {
             let loaded = read::file(&input.path);
-            process(registry, &resolver, &input, loaded, None, mode, bump_to)
+            process(registry, &resolver, &input, loaded, None, pass)
         })
         .collect();
     for input in stdin_inputs {
@@ -188,7 +207,12 @@ pub fn run_with(
             Err(error) => (Err(error), None),
         };
         outcomes.push(process(
-            registry, &resolver, &input, loaded, bytes, mode, bump_to,
+            registry,
+            &resolver,
+            &input,
+            loaded,
+            bytes,
+            Pass { base: None, ..pass },
         ));
     }
     outcomes.sort_by(|a, b| a.display.cmp(&b.display));
@@ -435,6 +459,15 @@ fn lint_runs(registry: &Registry, outcomes: &mut [Outcome]) {
     }
 }
 
+/// What a run does with each input: check or fix, the `upgrade` version bumps, the
+/// `check --base` revision.
+#[derive(Clone, Copy)]
+struct Pass<'a> {
+    mode: Mode,
+    bump_to: Option<&'a [(idplint_linter::Product, idplint_linter::ProductVersion)]>,
+    base: Option<&'a str>,
+}
+
 /// Read, lint or fix one input.
 fn process(
     registry: &Registry,
@@ -442,9 +475,13 @@ fn process(
     input: &Input,
     loaded: std::io::Result<Loaded>,
     stdin_bytes: Option<Vec<u8>>,
-    mode: Mode,
-    bump_to: Option<&[(idplint_linter::Product, idplint_linter::ProductVersion)]>,
+    pass: Pass<'_>,
 ) -> Outcome {
+    let Pass {
+        mode,
+        bump_to,
+        base,
+    } = pass;
     let mut outcome = Outcome {
         display: input.display.clone(),
         stdin: input.stdin,
@@ -507,7 +544,14 @@ fn process(
     let path = input.display.as_str();
     let fix_mode = match mode {
         Mode::Check => {
-            outcome.pending = Some((text, options.lint));
+            let mut lint = options.lint;
+            if let Some(reference) = base
+                && !input.stdin
+                && idplint_linter::products::wants_base(path, &text)
+            {
+                lint.base_text = idplint_server::git::show(reference, &input.path);
+            }
+            outcome.pending = Some((text, lint));
             return outcome;
         }
         Mode::Fix(fix_mode) => fix_mode,

@@ -48,6 +48,7 @@ pub fn run(registry: &Registry, args: UpgradeArgs, streams: &mut Streams) -> Res
         Mode::Fix(mode),
         true,
         Some(&mut upgrade),
+        None,
         streams,
     )?;
     if code == 2 {

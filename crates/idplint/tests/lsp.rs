@@ -11,6 +11,9 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
+#[path = "support/git.rs"]
+mod support_git;
+
 const TIMEOUT: Duration = Duration::from_secs(20);
 
 /// The scenario: a config written for v0.11.1 that still carries `courier.message_ttl`,
@@ -717,5 +720,44 @@ fn sdk_code_takes_its_version_from_the_nearest_go_mod() {
     let diagnostics = client.diagnostics_for(&uri, 1);
     let renamed = find(&diagnostics, "kratos/sdk-renamed-symbol");
     assert_eq!(renamed["range"], range(5, 3, 28));
+    assert_eq!(client.shutdown(), 0);
+}
+
+#[test]
+fn serverless_documents_are_compared_with_git_head() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/serverless/seed-004");
+    let deployed = std::fs::read_to_string(seed.join("1-deployed.serverless.yml")).unwrap();
+    let rotation = std::fs::read_to_string(seed.join("2-rotation.serverless.yml")).unwrap();
+    std::fs::write(repo.join("serverless.yml"), &deployed).unwrap();
+    support_git::git(repo, &["init", "-q"]);
+    support_git::git(repo, &["add", "serverless.yml"]);
+    support_git::git(repo, &["commit", "-q", "-m", "deployed"]);
+    let uri = uri_of(&repo.join("serverless.yml"));
+    let mut client = Client::start(repo);
+    client.initialize(json!({}), json!({}));
+    // The editor holds the one-deploy rotation of seed 004; HEAD has the deployed file.
+    client.open(&uri, "yaml", &rotation);
+    let diagnostics = client.diagnostics_for(&uri, 1);
+    let replacement = find(&diagnostics, "serverless/apikey-replacement");
+    assert_eq!(replacement["range"]["start"]["line"], 12);
+    assert_eq!(replacement["severity"], 1);
+    // A file with the committed content has nothing to report.
+    let same = uri_of(&repo.join("serverless.yml"));
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": same}}),
+    );
+    client.open(&same, "yaml", &deployed);
+    let diagnostics = client.diagnostics_for(&same, 1);
+    // The analysis of the reopened file, not the clearing that follows the close.
+    find(&diagnostics, "serverless/apikey-stage-scope");
+    assert!(
+        diagnostics
+            .iter()
+            .all(|d| d["code"] != "serverless/apikey-replacement"),
+        "{diagnostics:?}"
+    );
     assert_eq!(client.shutdown(), 0);
 }

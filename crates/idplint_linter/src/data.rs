@@ -59,6 +59,9 @@ struct ExampleSpec {
     fixed: Option<String>,
     #[serde(default)]
     unsafe_fixes: bool,
+    /// The file at the comparison base, for diff rules (`check --base`).
+    #[serde(default)]
+    base: Option<String>,
 }
 
 /// One loaded rule entry: its metadata and, for data rules, the product-specific change.
@@ -171,6 +174,7 @@ pub fn load_rule_file(
                 text,
                 expect,
                 unsafe_fixes: example.unsafe_fixes,
+                base: example.base,
             });
         }
         let fails = examples

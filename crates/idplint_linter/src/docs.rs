@@ -48,6 +48,14 @@ pub fn render_rule(meta: &RuleMeta) -> String {
             (None, None) => String::new(),
         };
         let lang = code_language(&example.file);
+        if let Some(base) = &example.base {
+            let _ = writeln!(
+                out,
+                "\n### Base: `{}` at the `--base` revision\n",
+                example.file
+            );
+            let _ = writeln!(out, "```{lang}\n{}```", ensure_newline(base));
+        }
         match &example.expect {
             ExampleExpect::Fails { fixed } => {
                 let _ = writeln!(out, "\n### Flagged: `{}`{versions}\n", example.file);

@@ -281,6 +281,7 @@ fn run_unit_rules(registry: &Registry, ready: &mut ReadyFile<'_>, options: &Lint
                 versions,
                 meta: rule.meta(),
                 memo: &memo,
+                base: options.base_text.as_deref(),
             };
             let mut found = Vec::new();
             rule.check(&ctx, &mut found);

@@ -21,6 +21,10 @@ pub struct LintOptions {
     pub ignore: Vec<String>,
     /// Per-rule severity overrides.
     pub severity: BTreeMap<String, Severity>,
+    /// The same file as it was at the comparison base (`check --base REF`), for rules that
+    /// judge a change rather than a state (`serverless/apikey-replacement`). `None`: no base
+    /// was asked for, or the file is new. Per file, so callers set it on each file's options.
+    pub base_text: Option<String>,
 }
 
 impl LintOptions {

@@ -54,6 +54,8 @@ pub struct Example {
     pub expect: ExampleExpect,
     /// Whether the `fixed` output needs `--unsafe-fixes`.
     pub unsafe_fixes: bool,
+    /// The file at the comparison base (`check --base`), for examples of diff rules.
+    pub base: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -71,6 +73,9 @@ pub struct RuleContext<'a> {
     /// Facts about this unit that several rules need (is it a development config?), computed
     /// once by the first rule that asks.
     pub memo: &'a UnitMemo,
+    /// The whole host file at the comparison base (`LintOptions::base_text`), when there is
+    /// one. Diff rules parse it themselves; every other rule ignores it.
+    pub base: Option<&'a str>,
 }
 
 /// Per-unit facts shared between the rules that run on it, keyed by their type (a newtype per

@@ -22,6 +22,8 @@ pub enum UnitKind {
     /// A source file (Go, TypeScript/JavaScript, Python, Java) that imports an Ory Kratos SDK;
     /// its version is the SDK version of the nearest package manifest.
     KratosSdkCode,
+    /// A Serverless Framework service definition (`serverless.yml`) for the AWS provider.
+    ServerlessConfig,
 }
 
 impl UnitKind {
@@ -33,6 +35,7 @@ impl UnitKind {
             | UnitKind::KratosSdkCode => Product::Kratos,
             UnitKind::KeycloakEnvSet => Product::Keycloak,
             UnitKind::KeycloakWildflyXml => Product::KeycloakWildfly,
+            UnitKind::ServerlessConfig => Product::Serverless,
         }
     }
 }

@@ -176,6 +176,19 @@ fn cross_site_shared_remote_store_is_exempt() {
     );
 }
 
+/// Seed 003's remaining snippet kinds (server identities, AJP, RELAY2, object-memory and
+/// expiration, a replicated cache configuration, the x509cert-lookup and userCache SPIs) raise
+/// nothing of their own; the one session cache with a single owner is still found among them.
+#[test]
+fn seed_003_tuning_snippets() {
+    let (_, text, report) = lint_fixture("seed-003-tuning/standalone-ha.xml");
+    assert_eq!(report.units, vec!["standalone-ha.xml".to_string()]);
+    assert_eq!(
+        findings(&report, &text),
+        vec![f(OWNERS, 52, 67, "1", Severity::Warning)]
+    );
+}
+
 #[test]
 fn single_node_is_clean() {
     let (_, text, report) = lint_fixture("single-node/standalone.xml");

@@ -18,6 +18,7 @@ fn options_for(meta: &RuleMeta, example: &Example) -> LintOptions {
     if let Some(target) = example.target.as_deref().and_then(ProductVersion::parse) {
         options.targets.insert(product, target);
     }
+    options.base_text = example.base.clone();
     options
 }
 

@@ -49,6 +49,17 @@ pub fn analyze(
     generation: u64,
 ) -> Analysis {
     let format = sniff_format(&document.lint_path, &document.text);
+    let with_base;
+    let options = match &document.base {
+        Some(base) => {
+            with_base = LintOptions {
+                base_text: Some(base.clone()),
+                ..resolved.options.clone()
+            };
+            &with_base
+        }
+        None => &resolved.options,
+    };
     let report = match format {
         Some(_) if resolved.excluded => FileReport::default(),
         Some(format) => {
@@ -59,7 +70,7 @@ pub fn analyze(
                     &document.lint_path,
                     &document.text,
                     format,
-                    &resolved.options,
+                    options,
                 )
             }))
             .unwrap_or_else(|_| internal_error_report())

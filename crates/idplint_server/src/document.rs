@@ -18,6 +18,10 @@ pub struct Document {
     pub path: Option<PathBuf>,
     /// What the engine is told the file is called: it decides the format (`.yml`, `.env`, ...).
     pub lint_path: String,
+    /// The file as committed at git `HEAD`, read when the document is opened, for diff rules
+    /// (`serverless/apikey-replacement`); `None` for files no product compares, files outside
+    /// a repository and new files.
+    pub base: Option<String>,
 }
 
 impl Document {
@@ -33,6 +37,7 @@ impl Document {
             index,
             path,
             lint_path,
+            base: None,
         }
     }
 

@@ -15,6 +15,7 @@ pub mod actions;
 pub mod analysis;
 pub mod document;
 pub mod encoding;
+pub mod git;
 pub mod hover;
 pub mod server;
 pub mod settings;

@@ -342,7 +342,15 @@ impl Server<'_> {
                     .and_then(|v| v.as_str().map(str::to_string))
                     .unwrap_or_default();
                 let uri = item.uri.to_string();
-                let document = Document::new(uri.clone(), language, item.version, item.text);
+                let mut document = Document::new(uri.clone(), language, item.version, item.text);
+                // Once per open, not per edit: `git show` costs a process.
+                document.base = document
+                    .path
+                    .as_deref()
+                    .filter(|_| {
+                        idplint_linter::products::wants_base(&document.lint_path, &document.text)
+                    })
+                    .and_then(|path| crate::git::show("HEAD", path));
                 self.documents.insert(uri.clone(), document);
                 self.analyses.remove(&uri);
                 self.pending.remove(&uri);

@@ -5,6 +5,7 @@
 pub mod keycloak;
 pub mod keycloak_wildfly;
 pub mod kratos;
+pub mod serverless;
 
 use crate::rule::{NativeRuleFactory, Rule, RuleMeta};
 use crate::source::ParsedFile;
@@ -21,15 +22,32 @@ pub trait ProductModule: Send + Sync {
     /// Append the units of this product found in `file`.
     fn extract_units(&self, file: &ParsedFile<'_>, out: &mut Vec<Unit>);
 
-    /// Turn a data rule's `change:` into a rule, or say what is wrong with it.
+    /// Turn a data rule's `change:` into a rule, or say what is wrong with it. Products whose
+    /// rules are all native keep the default, which refuses every `change:`.
     fn compile_data_rule(
         &self,
-        meta: Arc<RuleMeta>,
-        change: &serde_json::Value,
-    ) -> Result<Box<dyn Rule>, String>;
+        _meta: Arc<RuleMeta>,
+        _change: &serde_json::Value,
+    ) -> Result<Box<dyn Rule>, String> {
+        Err(format!(
+            "{} has no data-rule changes; write the rule in Rust and mark it `native: true`",
+            self.product()
+        ))
+    }
 
     /// Rust rules, by id; their metadata comes from the rule files (`native: true`).
     fn native_rules(&self) -> Vec<(&'static str, NativeRuleFactory)>;
+
+    /// Whether a rule of this product compares `path` with its base revision (`check
+    /// --base`), so the CLI knows which files are worth a `git show`.
+    fn wants_base(&self, _path: &str, _text: &str) -> bool {
+        false
+    }
+}
+
+/// Whether any product compares this file with its base revision (`LintOptions::base_text`).
+pub fn wants_base(path: &str, text: &str) -> bool {
+    all().iter().any(|module| module.wants_base(path, text))
 }
 
 pub fn all() -> Vec<Box<dyn ProductModule>> {
@@ -37,5 +55,6 @@ pub fn all() -> Vec<Box<dyn ProductModule>> {
         Box::new(kratos::Kratos),
         Box::new(keycloak::Keycloak),
         Box::new(keycloak_wildfly::KeycloakWildfly),
+        Box::new(serverless::Serverless),
     ]
 }

@@ -15,11 +15,10 @@ mod model;
 mod rules;
 
 use crate::products::ProductModule;
-use crate::rule::{NativeRuleFactory, Rule, RuleMeta};
+use crate::rule::NativeRuleFactory;
 use crate::source::ParsedFile;
 use crate::unit::Unit;
 use crate::version::Product;
-use std::sync::Arc;
 
 pub struct KeycloakWildfly;
 
@@ -34,14 +33,6 @@ impl ProductModule for KeycloakWildfly {
 
     fn extract_units(&self, file: &ParsedFile<'_>, out: &mut Vec<Unit>) {
         extract::extract(file, out);
-    }
-
-    fn compile_data_rule(
-        &self,
-        _meta: Arc<RuleMeta>,
-        _change: &serde_json::Value,
-    ) -> Result<Box<dyn Rule>, String> {
-        Err("keycloak-wildfly has no data-rule changes; write the rule in Rust and mark it `native: true`".to_string())
     }
 
     fn native_rules(&self) -> Vec<(&'static str, NativeRuleFactory)> {
