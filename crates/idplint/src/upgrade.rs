@@ -204,10 +204,47 @@ mod tests {
                 .iter()
                 .any(|s| s.text.contains("keyset pagination"))
         );
-        // Not crossed: no v0.11 notes.
+        assert!(plan.steps.iter().any(|s| s.text.contains("[K-110a-06]")));
+        // From v0.11.0 only the v0.11.1 note is crossed (the bounds are `(from, to]`).
         let from = ProductVersion::parse("v0.11.0").unwrap();
         let plan = super::plan(Product::Kratos, Some(&from), &to, false);
+        let crossed: Vec<&str> = plan
+            .steps
+            .iter()
+            .filter(|s| s.kind == "breaking-change")
+            .map(|s| s.text.as_str())
+            .collect();
+        assert_eq!(crossed.len(), 1, "{crossed:?}");
+        assert!(crossed[0].contains("[K-111-01]"), "{crossed:?}");
+        // Nothing crossed when the versions are equal.
+        let plan = super::plan(Product::Kratos, Some(&to), &to, false);
         assert!(!plan.steps.iter().any(|s| s.kind == "breaking-change"));
+    }
+
+    /// Every Kratos note parses, names its catalog entry, and the rows are in release order so the
+    /// plan lists them oldest first.
+    #[test]
+    fn kratos_notes_cite_catalog_ids_in_release_order() {
+        let (_, text) = idplint_linter::registry::RULE_FILES
+            .iter()
+            .find(|(path, _)| *path == "kratos/upgrade-notes.tsv")
+            .unwrap();
+        let mut previous: Option<ProductVersion> = None;
+        let mut rows = 0;
+        for line in text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.starts_with("release\t"))
+        {
+            let (release, note) = line.split_once('\t').unwrap();
+            let release = ProductVersion::parse(release).unwrap();
+            assert!(note.starts_with("[K-"), "{line}");
+            if let Some(previous) = &previous {
+                assert!(previous <= &release, "{line}");
+            }
+            previous = Some(release);
+            rows += 1;
+        }
+        assert!(rows >= 10, "{rows}");
     }
 
     #[test]
