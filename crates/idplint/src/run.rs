@@ -68,6 +68,8 @@ struct Outcome {
     bumped_from: Vec<(idplint_linter::Product, idplint_linter::ProductVersion)>,
     /// `upgrade`: the file starts Keycloak with `--optimized`.
     optimized: bool,
+    /// `upgrade`: the Kubernetes workloads running Kratos in this file (for the plan).
+    workloads: Vec<crate::workloads::Workload>,
     /// `check`: the text and options of a file read but not yet linted; files are linted
     /// together afterwards so cross-file rules see the whole run.
     pending: Option<(String, LintOptions)>,
@@ -94,6 +96,8 @@ pub struct UpgradeRun {
     pub optimized: bool,
     /// Files whose text changed (or would).
     pub changed: Vec<String>,
+    /// Kubernetes workloads running Kratos, over all files, in file then source order.
+    pub workloads: Vec<crate::workloads::Workload>,
     /// With `--format json`, the findings array, printed with the plan.
     pub findings_json: Option<Vec<u8>>,
 }
@@ -248,6 +252,7 @@ pub fn run_with(
         for outcome in &outcomes {
             upgrade.from.extend(outcome.bumped_from.iter().cloned());
             upgrade.optimized |= outcome.optimized;
+            upgrade.workloads.extend(outcome.workloads.iter().cloned());
         }
         upgrade.changed = changed.iter().map(|o| o.display.clone()).collect();
     }
@@ -501,6 +506,7 @@ fn process(
     {
         let base = fixed.fixed.as_deref().unwrap_or(&text);
         outcome.optimized = base.contains("--optimized");
+        outcome.workloads = crate::workloads::find(&outcome.display, base);
         let bumps = crate::bump::find(base, to);
         if !bumps.is_empty() {
             let bumped = crate::bump::apply(base, &bumps);
