@@ -4,7 +4,7 @@
 
 use crate::cli::UpgradeArgs;
 use crate::run::{self, FixMode, Mode, UpgradeRun};
-use crate::workloads::Workload;
+use crate::workloads::{COMPOSE_SERVICE, Workload};
 use crate::{Failure, Streams};
 use idplint_linter::{Product, ProductVersion, Registry};
 use serde::Serialize;
@@ -203,18 +203,25 @@ pub fn plan(
 /// The migrate and deploy steps of a Kratos upgrade, naming the Kubernetes objects of the run:
 /// migration Jobs first, then the server workloads.
 fn kratos_rollout(to: &ProductVersion, workloads: &[Workload]) -> [Step; 2] {
-    let is_job = |w: &&Workload| matches!(w.kind.as_str(), "Job" | "CronJob");
+    let kubernetes_job = |w: &Workload| matches!(w.kind.as_str(), "Job" | "CronJob");
+    // A one-off migration run: a Kubernetes Job, or a Compose service whose command migrates.
+    let one_off = |w: &&Workload| kubernetes_job(w) || (w.kind == COMPOSE_SERVICE && w.migrates);
     let jobs: Vec<Workload> = workloads
         .iter()
-        .filter(|w| w.migrates && is_job(w))
+        .filter(|w| w.migrates && one_off(w))
         .cloned()
         .collect();
-    let servers: Vec<Workload> = workloads.iter().filter(|w| !is_job(w)).cloned().collect();
-    let window = "until the migrations are applied, new pods answer 503 on `/health/ready` (\"migrations have not yet been fully applied\") and never become ready, while pods of the old release keep serving";
+    let servers: Vec<Workload> = workloads.iter().filter(|w| !one_off(w)).cloned().collect();
+    let immutable = if jobs.iter().any(kubernetes_job) {
+        " A Job's pod template cannot be changed, so delete the finished Job (or give it a new name) before applying the bumped one."
+    } else {
+        ""
+    };
+    let window = "until the migrations are applied, new Kratos instances answer 503 on `/health/ready` (\"migrations have not yet been fully applied\") and never become ready";
     let init_migrations: Vec<&Workload> = servers.iter().filter(|w| w.migrates).collect();
     let migrate_text = if !jobs.is_empty() {
         format!(
-            "Run the migration {} with the {to} image (`oryd/kratos:{to}`) and wait for it to complete BEFORE rolling out {}: {window}. A Job's pod template cannot be changed, so delete the finished Job (or give it a new name) before applying the bumped one.",
+            "Run the migration {} with the {to} image (`oryd/kratos:{to}`) and wait for it to complete BEFORE rolling out {}: {window}.{immutable}",
             list(&jobs),
             if servers.is_empty() {
                 "the new pods".to_string()

@@ -8,14 +8,17 @@ use idplint_linter::Product;
 use idplint_syntax::{Limits, Node};
 use serde::Serialize;
 
-/// One Kubernetes object that runs an `oryd/kratos` image.
+/// The `kind` of a Docker Compose service (not a Kubernetes object).
+pub const COMPOSE_SERVICE: &str = "Compose service";
+
+/// One Kubernetes object (or Compose service) that runs an `oryd/kratos` image.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct Workload {
     /// The file as the report names it.
     pub file: String,
     /// 1-based line of the object's first key.
     pub line: usize,
-    /// `Job`, `Deployment`, `StatefulSet`, ...
+    /// `Job`, `Deployment`, `StatefulSet`, ..., or [`COMPOSE_SERVICE`].
     pub kind: String,
     pub name: String,
     /// The object runs `migrate sql` (a container or init container whose command or arguments
@@ -30,34 +33,46 @@ pub fn find(file: &str, text: &str) -> Vec<Workload> {
         return Vec::new();
     };
     let lines = LineIndex::new(text);
-    document
+    let compose_services = document
         .roots
         .iter()
-        .filter_map(|root| {
-            let kind = root.get_path(&["kind"])?.as_str()?.to_string();
-            let name = root.get_path(&["metadata", "name"])?.as_str()?.to_string();
-            // Deployment/StatefulSet/Job: spec.template; CronJob: spec.jobTemplate.spec.template.
-            let pod = root
-                .get_path(&["spec", "template", "spec"])
-                .or_else(|| root.get_path(&["spec", "jobTemplate", "spec", "template", "spec"]))?;
-            let containers: Vec<&Node> = ["initContainers", "containers"]
-                .iter()
-                .filter_map(|key| pod.get_path(&[key]).and_then(Node::as_sequence))
-                .flatten()
-                .filter(|container| runs_kratos(container))
-                .collect();
-            if containers.is_empty() {
-                return None;
-            }
+        .filter_map(|root| root.get_path(&["services"]).and_then(Node::as_mapping))
+        .flatten()
+        .filter(|service| runs_kratos(&service.value))
+        .filter_map(|service| {
             Some(Workload {
                 file: file.to_string(),
-                line: lines.line_of(root.range.start) + 1,
-                kind,
-                name,
-                migrates: containers.iter().any(|c| runs_migrate_sql(c)),
+                line: lines.line_of(service.key.range.start) + 1,
+                kind: COMPOSE_SERVICE.to_string(),
+                name: service.key.as_str()?.to_string(),
+                migrates: runs_migrate_sql(&service.value),
             })
+        });
+    let kubernetes = document.roots.iter().filter_map(|root| {
+        let kind = root.get_path(&["kind"])?.as_str()?.to_string();
+        let name = root.get_path(&["metadata", "name"])?.as_str()?.to_string();
+        // Deployment/StatefulSet/Job: spec.template; CronJob: spec.jobTemplate.spec.template.
+        let pod = root
+            .get_path(&["spec", "template", "spec"])
+            .or_else(|| root.get_path(&["spec", "jobTemplate", "spec", "template", "spec"]))?;
+        let containers: Vec<&Node> = ["initContainers", "containers"]
+            .iter()
+            .filter_map(|key| pod.get_path(&[key]).and_then(Node::as_sequence))
+            .flatten()
+            .filter(|container| runs_kratos(container))
+            .collect();
+        if containers.is_empty() {
+            return None;
+        }
+        Some(Workload {
+            file: file.to_string(),
+            line: lines.line_of(root.range.start) + 1,
+            kind,
+            name,
+            migrates: containers.iter().any(|c| runs_migrate_sql(c)),
         })
-        .collect()
+    });
+    kubernetes.chain(compose_services).collect()
 }
 
 fn runs_kratos(container: &Node) -> bool {
@@ -111,5 +126,21 @@ mod tests {
         assert!(find("k.yml", text)[0].migrates);
         assert!(find("k.yml", "kind: [unclosed\n").is_empty());
         assert!(find("k.yml", "just: text\n").is_empty());
+    }
+
+    #[test]
+    fn compose_services_running_kratos() {
+        let text = "services:\n  kratos-migrate:\n    image: oryd/kratos:v0.9.0-alpha.3\n    command: -c /etc/kratos.yml migrate sql -e --yes\n  kratos:\n    image: oryd/kratos:v0.9.0-alpha.3\n    command: serve\n  ui:\n    image: oryd/kratos-selfservice-ui-node:latest\n";
+        let found: Vec<(String, usize, bool)> = find("compose.yml", text)
+            .into_iter()
+            .map(|w| (w.name, w.line, w.migrates))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("kratos-migrate".to_string(), 2, true),
+                ("kratos".to_string(), 5, false)
+            ]
+        );
     }
 }
