@@ -16,6 +16,7 @@ mod read;
 mod rules;
 mod run;
 mod upgrade;
+mod workloads;
 mod write;
 
 use clap::Parser;

@@ -69,8 +69,8 @@ struct Outcome {
     bumped_from: Vec<(idplint_linter::Product, idplint_linter::ProductVersion)>,
     /// `upgrade`: the file starts Keycloak with `--optimized`.
     optimized: bool,
-    /// `upgrade`: the Kratos containers of the file (migration steps and servers).
-    kratos_processes: Vec<idplint_linter::products::kratos::KratosProcess>,
+    /// `upgrade`: the Kubernetes workloads running Kratos in this file (for the plan).
+    workloads: Vec<crate::workloads::Workload>,
     /// `check`: the text and options of a file read but not yet linted; files are linted
     /// together afterwards so cross-file rules see the whole run.
     pending: Option<(String, LintOptions)>,
@@ -105,10 +105,10 @@ pub struct UpgradeRun {
     pub from: Vec<(idplint_linter::Product, idplint_linter::ProductVersion)>,
     /// Some file starts Keycloak with `--optimized` (the image must be rebuilt).
     pub optimized: bool,
-    /// The Kratos containers of the run with the file they are in, in file order.
-    pub kratos_processes: Vec<(String, idplint_linter::products::kratos::KratosProcess)>,
     /// Files whose text changed (or would).
     pub changed: Vec<String>,
+    /// Kubernetes workloads running Kratos, over all files, in file then source order.
+    pub workloads: Vec<crate::workloads::Workload>,
     /// With `--format json`, the findings array, printed with the plan.
     pub findings_json: Option<Vec<u8>>,
 }
@@ -277,12 +277,7 @@ pub fn run_with(
         for outcome in &outcomes {
             upgrade.from.extend(outcome.bumped_from.iter().cloned());
             upgrade.optimized |= outcome.optimized;
-            upgrade.kratos_processes.extend(
-                outcome
-                    .kratos_processes
-                    .iter()
-                    .map(|p| (outcome.display.clone(), p.clone())),
-            );
+            upgrade.workloads.extend(outcome.workloads.iter().cloned());
         }
         upgrade.changed = changed.iter().map(|o| o.display.clone()).collect();
     }
@@ -565,7 +560,7 @@ fn process(
     {
         let base = fixed.fixed.as_deref().unwrap_or(&text);
         outcome.optimized = base.contains("--optimized");
-        outcome.kratos_processes = idplint_linter::products::kratos::processes(path, base);
+        outcome.workloads = crate::workloads::find(&outcome.display, base);
         let bumps = crate::bump::find(base, to);
         if !bumps.is_empty() {
             let bumped = crate::bump::apply(base, &bumps);

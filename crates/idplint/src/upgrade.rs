@@ -4,8 +4,8 @@
 
 use crate::cli::UpgradeArgs;
 use crate::run::{self, FixMode, Mode, UpgradeRun};
+use crate::workloads::{COMPOSE_SERVICE, Workload};
 use crate::{Failure, Streams};
-use idplint_linter::products::kratos::KratosProcess;
 use idplint_linter::{Product, ProductVersion, Registry};
 use serde::Serialize;
 
@@ -23,6 +23,9 @@ pub struct Step {
     /// `backup`, `sdk`, `breaking-change`, `compatibility`, `build`, `migrate`, `deploy`.
     pub kind: &'static str,
     pub text: String,
+    /// The Kubernetes objects found in the files that this step acts on.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub workloads: Vec<Workload>,
 }
 
 pub fn run(registry: &Registry, args: UpgradeArgs, streams: &mut Streams) -> Result<u8, Failure> {
@@ -71,11 +74,13 @@ pub fn run(registry: &Registry, args: UpgradeArgs, streams: &mut Streams) -> Res
                         .map(|(_, v)| v.clone())
                         .min()
                 });
-            let mut plan = plan(*product, from.as_ref(), to, upgrade.optimized);
-            if *product == Product::Kratos {
-                name_kratos_processes(&mut plan, &upgrade.kratos_processes);
-            }
-            plan
+            plan(
+                *product,
+                from.as_ref(),
+                to,
+                upgrade.optimized,
+                &upgrade.workloads,
+            )
         })
         .collect();
     match upgrade.findings_json.take() {
@@ -125,51 +130,6 @@ fn render_text(plan: &Plan) -> String {
     text
 }
 
-/// Point the migrate and deploy steps at the containers found in the files, migration steps
-/// first (seed 001: the migration Job must finish before the Deployment rolls out).
-fn name_kratos_processes(plan: &mut Plan, processes: &[(String, KratosProcess)]) {
-    let describe = |migrates: bool| -> Vec<String> {
-        processes
-            .iter()
-            .filter(|(_, p)| p.migrates == migrates)
-            .map(|(file, p)| format!("{} ({file})", p.label))
-            .collect()
-    };
-    let (migrations, servers) = (describe(true), describe(false));
-    if servers.is_empty() && migrations.is_empty() {
-        return;
-    }
-    let to = plan.to.clone();
-    for step in &mut plan.steps {
-        match step.kind {
-            "migrate" if !migrations.is_empty() => {
-                step.text = format!(
-                    "Run the migration first and wait for it to finish: {} with `oryd/kratos:{to}`{}. Until the migrations are applied, pods of the new release answer 503 \"migrations have not yet been fully applied\".",
-                    migrations.join(", "),
-                    if servers.is_empty() {
-                        String::new()
-                    } else {
-                        format!(", BEFORE rolling out {}", servers.join(", "))
-                    }
-                );
-            }
-            "migrate" => {
-                step.text = format!(
-                    "No container in these files runs `kratos migrate sql`: run it with `oryd/kratos:{to}` (a Job or an init container) BEFORE rolling out {}; until then the new pods answer 503 \"migrations have not yet been fully applied\".",
-                    servers.join(", ")
-                );
-            }
-            "deploy" if !servers.is_empty() => {
-                step.text = format!(
-                    "Then roll out {} on {to} (the bumped config and image tags), and check `/health/ready` on the admin port.",
-                    servers.join(", ")
-                );
-            }
-            _ => {}
-        }
-    }
-}
-
 /// The notes of `rules/<product>/upgrade-notes.tsv` for releases in `(from, to]`.
 fn notes(product: Product, from: Option<&ProductVersion>, to: &ProductVersion) -> Vec<String> {
     let file = match product {
@@ -197,8 +157,13 @@ pub fn plan(
     from: Option<&ProductVersion>,
     to: &ProductVersion,
     optimized: bool,
+    workloads: &[Workload],
 ) -> Plan {
-    let step = |kind, text: String| Step { kind, text };
+    let step = |kind, text: String| Step {
+        kind,
+        text,
+        workloads: Vec::new(),
+    };
     let breaking = notes(product, from, to)
         .into_iter()
         .map(|note| step("breaking-change", format!("Breaking change: {note}")));
@@ -218,8 +183,7 @@ pub fn plan(
                 format!("Update the Ory Kratos SDK and API clients to {to}: `{go_module}` in go.mod (then `go mod tidy`), `@ory/kratos-client` in package.json, `ory-kratos-client` in requirements.txt / pyproject.toml, `sh.ory.kratos:kratos-client` in pom.xml. Source files importing the SDK were checked against {to} (`kratos/sdk-*` rules); re-run `idplint fix` after the bump to rewrite any calls left."),
             ));
             steps.extend(breaking);
-            steps.push(step("migrate", format!("Run `kratos migrate sql -e --yes` with the {to} image (`oryd/kratos:{to}`) BEFORE rolling out the new pods: until the migrations are applied, new pods answer 503 \"migrations have not yet been fully applied\".")));
-            steps.push(step("deploy", format!("Deploy {to} (the bumped config and image tags), then check `/health/ready` on the admin port.")));
+            steps.extend(kratos_rollout(to, workloads));
         }
         Product::Keycloak => {
             steps.push(step("backup", "Back up the Keycloak database: Keycloak migrates its schema on the first start of the new version and cannot downgrade it.".to_string()));
@@ -244,6 +208,98 @@ pub fn plan(
     }
 }
 
+/// The migrate and deploy steps of a Kratos upgrade, naming the Kubernetes objects of the run:
+/// migration Jobs first, then the server workloads.
+fn kratos_rollout(to: &ProductVersion, workloads: &[Workload]) -> [Step; 2] {
+    let kubernetes_job = |w: &Workload| matches!(w.kind.as_str(), "Job" | "CronJob");
+    // A one-off migration run: a Kubernetes Job, or a Compose service whose command migrates.
+    let one_off = |w: &&Workload| kubernetes_job(w) || (w.kind == COMPOSE_SERVICE && w.migrates);
+    let jobs: Vec<Workload> = workloads
+        .iter()
+        .filter(|w| w.migrates && one_off(w))
+        .cloned()
+        .collect();
+    let servers: Vec<Workload> = workloads.iter().filter(|w| !one_off(w)).cloned().collect();
+    let immutable = if jobs.iter().any(kubernetes_job) {
+        " A Job's pod template cannot be changed, so delete the finished Job (or give it a new name) before applying the bumped one."
+    } else {
+        ""
+    };
+    let window = "until the migrations are applied, new Kratos instances answer 503 on `/health/ready` (\"migrations have not yet been fully applied\") and never become ready";
+    let init_migrations: Vec<&Workload> = servers.iter().filter(|w| w.migrates).collect();
+    let migrate_text = if !jobs.is_empty() {
+        format!(
+            "Run the migration {} with the {to} image (`oryd/kratos:{to}`) and wait for it to complete BEFORE rolling out {}: {window}.{immutable}",
+            list(&jobs),
+            if servers.is_empty() {
+                "the new pods".to_string()
+            } else {
+                list(&servers)
+            }
+        )
+    } else if !init_migrations.is_empty() {
+        format!(
+            "The init container of {} runs `kratos migrate sql` with the {to} image when the new pods start: {window}. Watch the init container of the first new pod.",
+            init_migrations
+                .iter()
+                .map(|w| describe(w))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    } else {
+        format!(
+            "Run `kratos migrate sql -e --yes` with the {to} image (`oryd/kratos:{to}`) BEFORE rolling out the new pods: {window}."
+        )
+    };
+    // From v0.9 the admin routes live under `/admin`; the unprefixed path only redirects.
+    let ready = match ProductVersion::parse("v0.9.0") {
+        Some(prefixed) if *to >= prefixed => "/admin/health/ready",
+        _ => "/health/ready",
+    };
+    let deploy_text = if servers.is_empty() {
+        format!(
+            "Deploy {to} (the bumped config and image tags), then check `/health/ready` on the admin port."
+        )
+    } else {
+        format!(
+            "Roll out {} with {to} (the bumped config and image tags), then check `{ready}` on the admin port.",
+            list(&servers)
+        )
+    };
+    [
+        Step {
+            kind: "migrate",
+            text: migrate_text,
+            workloads: if jobs.is_empty() {
+                servers.iter().filter(|w| w.migrates).cloned().collect()
+            } else {
+                jobs
+            },
+        },
+        Step {
+            kind: "deploy",
+            text: deploy_text,
+            workloads: servers,
+        },
+    ]
+}
+
+/// `Job `kratos-migration` (k8s/kratos.yml:1)`.
+fn describe(workload: &Workload) -> String {
+    format!(
+        "{} `{}` ({}:{})",
+        workload.kind, workload.name, workload.file, workload.line
+    )
+}
+
+fn list(workloads: &[Workload]) -> String {
+    workloads
+        .iter()
+        .map(describe)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -253,7 +309,7 @@ mod tests {
     fn kratos_plan_migrates_before_deploying_and_lists_crossed_notes() {
         let from = ProductVersion::parse("v0.10.1").unwrap();
         let to = ProductVersion::parse("v0.11.1").unwrap();
-        let plan = plan(Product::Kratos, Some(&from), &to, false);
+        let plan = plan(Product::Kratos, Some(&from), &to, false, &[]);
         let kinds: Vec<&str> = plan.steps.iter().map(|s| s.kind).collect();
         let at = |k| kinds.iter().position(|x| *x == k).unwrap();
         assert!(at("backup") < at("migrate") && at("migrate") < at("deploy"));
@@ -262,17 +318,86 @@ mod tests {
                 .iter()
                 .any(|s| s.text.contains("keyset pagination"))
         );
-        // Not crossed: no v0.11 notes.
+        assert!(plan.steps.iter().any(|s| s.text.contains("[K-110a-06]")));
+        // From v0.11.0 only the v0.11.1 note is crossed (the bounds are `(from, to]`).
         let from = ProductVersion::parse("v0.11.0").unwrap();
-        let plan = super::plan(Product::Kratos, Some(&from), &to, false);
+        let plan = super::plan(Product::Kratos, Some(&from), &to, false, &[]);
+        let crossed: Vec<&str> = plan
+            .steps
+            .iter()
+            .filter(|s| s.kind == "breaking-change")
+            .map(|s| s.text.as_str())
+            .collect();
+        assert_eq!(crossed.len(), 1, "{crossed:?}");
+        assert!(crossed[0].contains("[K-111-01]"), "{crossed:?}");
+        // Nothing crossed when the versions are equal.
+        let plan = super::plan(Product::Kratos, Some(&to), &to, false, &[]);
         assert!(!plan.steps.iter().any(|s| s.kind == "breaking-change"));
+    }
+
+    /// Every Kratos note parses, names its catalog entry, and the rows are in release order so the
+    /// plan lists them oldest first.
+    #[test]
+    fn kratos_notes_cite_catalog_ids_in_release_order() {
+        let (_, text) = idplint_linter::registry::RULE_FILES
+            .iter()
+            .find(|(path, _)| *path == "kratos/upgrade-notes.tsv")
+            .unwrap();
+        let mut previous: Option<ProductVersion> = None;
+        let mut rows = 0;
+        for line in text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.starts_with("release\t"))
+        {
+            let (release, note) = line.split_once('\t').unwrap();
+            let release = ProductVersion::parse(release).unwrap();
+            assert!(note.starts_with("[K-"), "{line}");
+            if let Some(previous) = &previous {
+                assert!(previous <= &release, "{line}");
+            }
+            previous = Some(release);
+            rows += 1;
+        }
+        assert!(rows >= 10, "{rows}");
+    }
+
+    #[test]
+    fn kratos_rollout_names_init_container_migrations_and_old_ready_path() {
+        let deployment = Workload {
+            file: "k8s/kratos.yml".to_string(),
+            line: 3,
+            kind: "Deployment".to_string(),
+            name: "kratos".to_string(),
+            migrates: true,
+        };
+        let to = ProductVersion::parse("v0.8.2").unwrap();
+        let [migrate, deploy] = kratos_rollout(&to, std::slice::from_ref(&deployment));
+        assert!(
+            migrate
+                .text
+                .starts_with("The init container of Deployment `kratos` (k8s/kratos.yml:3)")
+        );
+        assert_eq!(migrate.workloads, vec![deployment.clone()]);
+        // Before v0.9 the admin routes had no `/admin` prefix.
+        assert!(
+            deploy.text.contains("check `/health/ready`"),
+            "{}",
+            deploy.text
+        );
+        let [migrate, deploy] = kratos_rollout(&to, &[]);
+        assert!(
+            migrate
+                .text
+                .starts_with("Run `kratos migrate sql -e --yes`")
+        );
+        assert!(migrate.workloads.is_empty() && deploy.workloads.is_empty());
     }
 
     #[test]
     fn keycloak_plan_crossing_25_and_optimized() {
         let from = ProductVersion::parse("24.0").unwrap();
         let to = ProductVersion::parse("26.4.0").unwrap();
-        let plan = plan(Product::Keycloak, Some(&from), &to, true);
+        let plan = plan(Product::Keycloak, Some(&from), &to, true, &[]);
         assert!(plan.steps.iter().any(|s| s.text.contains("9000")));
         assert!(plan.steps.iter().any(|s| s.kind == "build"));
         assert!(plan.steps.iter().any(|s| s.kind == "compatibility"));

@@ -57,36 +57,3 @@ impl ProductModule for Kratos {
         rules
     }
 }
-
-/// A Kratos container of a deployment file, for `idplint upgrade`'s plan: which processes
-/// migrate the database and which serve, in file order.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct KratosProcess {
-    /// "container `kratos` of Deployment `kratos`", "Compose service `kratos-migrate`".
-    pub label: String,
-    /// Runs `kratos migrate sql`.
-    pub migrates: bool,
-}
-
-/// The Kratos containers of `text` (Compose, Kubernetes, ECS); empty for anything else or
-/// for text that does not parse.
-pub fn processes(path: &str, text: &str) -> Vec<KratosProcess> {
-    let Some(format) = crate::source::sniff_format(path, text) else {
-        return Vec::new();
-    };
-    let Ok(file) = ParsedFile::parse(path, text, format) else {
-        return Vec::new();
-    };
-    let mut units = Vec::new();
-    env::extract(&file, &mut units);
-    units
-        .into_iter()
-        .filter_map(|unit| match &unit.content {
-            crate::unit::UnitContent::Env(set) if set.image.is_some() => Some(KratosProcess {
-                migrates: rules::migration_image_mismatch::runs_migration(set),
-                label: unit.label.clone(),
-            }),
-            _ => None,
-        })
-        .collect()
-}
