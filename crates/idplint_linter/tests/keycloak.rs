@@ -359,3 +359,27 @@ fn truncated_files_never_panic() {
         }
     }
 }
+
+#[test]
+fn tls_hostname_verifier_any_only_in_the_insecure_fixture() {
+    let registry = registry().unwrap();
+    let (path, text) = fixture("tls/insecure.conf");
+    let report = lint(registry, &path, &text, &target("26.6.0"));
+    let hits: Vec<_> = rows(&report, &text)
+        .into_iter()
+        .filter(|(_, code)| code == "keycloak/tls-hostname-verifier-any")
+        .collect();
+    assert_eq!(
+        hits,
+        vec![(4, "keycloak/tls-hostname-verifier-any".to_string())]
+    );
+    let (path, text) = fixture("tls/secure.conf");
+    let report = lint(registry, &path, &text, &target("26.6.0"));
+    assert!(
+        !rows(&report, &text)
+            .iter()
+            .any(|(_, code)| code == "keycloak/tls-hostname-verifier-any"),
+        "{:#?}",
+        report.diagnostics
+    );
+}
