@@ -17,6 +17,7 @@ mod optimized_build_time_option;
 mod preview_features_in_production;
 mod removed_feature;
 mod replicas_with_local_cache;
+mod spi_option_legacy_syntax;
 mod start_dev_in_production;
 mod start_without_hostname_or_tls;
 mod tls_hostname_verifier_any;
@@ -84,6 +85,10 @@ pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
         (
             preview_features_in_production::ID,
             preview_features_in_production::factory,
+        ),
+        (
+            spi_option_legacy_syntax::ID,
+            spi_option_legacy_syntax::factory,
         ),
         (
             tls_hostname_verifier_any::ID,
