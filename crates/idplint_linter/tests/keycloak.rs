@@ -419,3 +419,23 @@ fn spi_legacy_syntax_in_every_source() {
         assert!(!again.parse_failed, "{path}");
     }
 }
+
+/// Bitnami variables are reported on Keycloak's own image only, never on Bitnami's.
+#[test]
+fn bitnami_variables_after_an_image_stream_switch() {
+    const CODE: &str = "keycloak/bitnami-variable-on-upstream-image";
+    let registry = registry().unwrap();
+    for (path, expected) in [
+        ("image-stream/switched.yaml", vec![21, 23]),
+        ("image-stream/bitnami.yaml", vec![]),
+    ] {
+        let (full, text) = fixture(path);
+        let report = lint(registry, &full, &text, &LintOptions::default());
+        let got: Vec<u32> = rows(&report, &text)
+            .into_iter()
+            .filter(|(_, c)| c == CODE)
+            .map(|(r, _)| r)
+            .collect();
+        assert_eq!(got, expected, "{path}: {:#?}", report.diagnostics);
+    }
+}

@@ -1,6 +1,7 @@
 //! Native Keycloak rules: what a data `change:` cannot express. Each file holds one rule;
 //! its metadata, docs and examples live in `rules/keycloak/*.yaml` with `native: true`.
 
+mod bitnami_variable_on_upstream_image;
 mod command_in_one_element;
 mod db_url_with_parts;
 mod deprecated_option;
@@ -85,6 +86,10 @@ pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
         (
             preview_features_in_production::ID,
             preview_features_in_production::factory,
+        ),
+        (
+            bitnami_variable_on_upstream_image::ID,
+            bitnami_variable_on_upstream_image::factory,
         ),
         (
             spi_option_legacy_syntax::ID,
