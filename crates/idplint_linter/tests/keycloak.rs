@@ -671,3 +671,85 @@ fn terraform_json_templates_are_checked_and_fixed_in_place() {
         idplint_diagnostics::Severity::Error
     );
 }
+
+#[test]
+fn tls_hostname_verifier_any_only_in_the_insecure_fixture() {
+    let registry = registry().unwrap();
+    let (path, text) = fixture("tls/insecure.conf");
+    let report = lint(registry, &path, &text, &target("26.6.0"));
+    let hits: Vec<_> = rows(&report, &text)
+        .into_iter()
+        .filter(|(_, code)| code == "keycloak/tls-hostname-verifier-any")
+        .collect();
+    assert_eq!(
+        hits,
+        vec![(4, "keycloak/tls-hostname-verifier-any".to_string())]
+    );
+    let (path, text) = fixture("tls/secure.conf");
+    let report = lint(registry, &path, &text, &target("26.6.0"));
+    assert!(
+        !rows(&report, &text)
+            .iter()
+            .any(|(_, code)| code == "keycloak/tls-hostname-verifier-any"),
+        "{:#?}",
+        report.diagnostics
+    );
+}
+
+/// The single-dash SPI options of `spi/`: reported only for a 26.3+ target, the
+/// `-provider[-default]` ones renamed in their own spelling, `-enabled` and profile-prefixed
+/// keys reported without a fix; the fix is idempotent.
+
+#[test]
+fn spi_legacy_syntax_in_every_source() {
+    const CODE: &str = "keycloak/spi-option-legacy-syntax";
+    let registry = registry().unwrap();
+    let spi_rows = |report: &FileReport, text: &str| -> Vec<u32> {
+        rows(report, text)
+            .into_iter()
+            .filter(|(_, c)| c == CODE)
+            .map(|(r, _)| r)
+            .collect()
+    };
+    for (path, expected_rows) in [
+        ("spi/docker-compose.yml", vec![7, 11, 12]),
+        ("spi/keycloak.conf", vec![3, 5]),
+    ] {
+        let (full, text) = fixture(path);
+        let before = lint(registry, &full, &text, &target("26.2.5"));
+        assert!(spi_rows(&before, &text).is_empty(), "{path}");
+        let options = target("26.6.0");
+        let report = lint(registry, &full, &text, &options);
+        assert_eq!(spi_rows(&report, &text), expected_rows, "{path}");
+
+        let (_, expected) = fixture(&format!("{path}.fixed"));
+        let outcome = fix(registry, &full, &text, &options, Applicability::Unsafe);
+        assert_eq!(outcome.failure, None, "{path}");
+        assert_eq!(outcome.fixed.as_deref(), Some(expected.as_str()), "{path}");
+        let second = fix(registry, &full, &expected, &options, Applicability::Unsafe);
+        assert_eq!(second.fixed, None, "{path}: second fix changed the file");
+        let again = lint(registry, &full, &expected, &options);
+        assert!(!again.parse_failed, "{path}");
+    }
+}
+
+/// Bitnami variables are reported on Keycloak's own image only, never on Bitnami's.
+
+#[test]
+fn bitnami_variables_after_an_image_stream_switch() {
+    const CODE: &str = "keycloak/bitnami-variable-on-upstream-image";
+    let registry = registry().unwrap();
+    for (path, expected) in [
+        ("image-stream/switched.yaml", vec![21, 23]),
+        ("image-stream/bitnami.yaml", vec![]),
+    ] {
+        let (full, text) = fixture(path);
+        let report = lint(registry, &full, &text, &LintOptions::default());
+        let got: Vec<u32> = rows(&report, &text)
+            .into_iter()
+            .filter(|(_, c)| c == CODE)
+            .map(|(r, _)| r)
+            .collect();
+        assert_eq!(got, expected, "{path}: {:#?}", report.diagnostics);
+    }
+}

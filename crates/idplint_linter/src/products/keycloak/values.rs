@@ -221,7 +221,7 @@ pub fn db_url_has_password(url: &str) -> bool {
 /// Variables only Bitnami's Keycloak image reads; their presence marks a Bitnami-style
 /// configuration even when the image name is not in the file (`image: keycloak` replaced by
 /// kustomize, or an env file).
-const BITNAMI_VARIABLES: &[&str] = &[
+pub(crate) const BITNAMI_VARIABLES: &[&str] = &[
     "KEYCLOAK_ADMIN_USER",
     "KEYCLOAK_DATABASE_HOST",
     "KEYCLOAK_DATABASE_NAME",

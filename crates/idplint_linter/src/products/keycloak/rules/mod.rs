@@ -1,6 +1,7 @@
 //! Native Keycloak rules: what a data `change:` cannot express. Each file holds one rule;
 //! its metadata, docs and examples live in `rules/keycloak/*.yaml` with `native: true`.
 
+mod bitnami_variable_on_upstream_image;
 mod command_in_one_element;
 mod db_url_with_parts;
 mod deprecated_option;
@@ -18,8 +19,10 @@ mod option_precedence;
 mod preview_features_in_production;
 mod removed_feature;
 mod replicas_with_local_cache;
+mod spi_option_legacy_syntax;
 mod start_dev_in_production;
 mod start_without_hostname_or_tls;
+mod tls_hostname_verifier_any;
 mod unknown_option;
 mod wildfly_variable;
 
@@ -27,7 +30,7 @@ mod wildfly_variable;
 pub use unknown_option::COVERED_BY_OTHER_RULES;
 
 use crate::rule::{NativeRuleFactory, RuleContext};
-use crate::unit::{EnvSet, UnitContent};
+use crate::unit::{EnvEntry, EnvSet, UnitContent, ValueKind};
 use crate::version::ProductVersion;
 
 pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
@@ -86,6 +89,18 @@ pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
             preview_features_in_production::factory,
         ),
         (option_precedence::ID, option_precedence::factory),
+        (
+            bitnami_variable_on_upstream_image::ID,
+            bitnami_variable_on_upstream_image::factory,
+        ),
+        (
+            spi_option_legacy_syntax::ID,
+            spi_option_legacy_syntax::factory,
+        ),
+        (
+            tls_hostname_verifier_any::ID,
+            tls_hostname_verifier_any::factory,
+        ),
     ]
 }
 
@@ -103,6 +118,27 @@ fn env_set<'a>(ctx: &'a RuleContext<'_>) -> Option<&'a EnvSet> {
 pub(crate) fn runs_start_dev(ctx: &RuleContext<'_>) -> bool {
     crate::products::keycloak::extract::unit_shape(ctx.file, ctx.unit)
         .is_some_and(|c| c.command_words.iter().any(|(w, _)| w == "start-dev"))
+}
+
+/// The entries setting `option` to a value written in the file, with that value, in a
+/// process that does not run `start-dev` (a development server may try anything, so the
+/// production-hardening rules leave it alone).
+fn production_literals<'a>(
+    ctx: &'a RuleContext<'_>,
+    option: &'a str,
+) -> impl Iterator<Item = (&'a EnvEntry, &'a str)> + 'a {
+    let entries = match env_set(ctx) {
+        Some(set) if !runs_start_dev(ctx) => set.entries.as_slice(),
+        _ => &[],
+    };
+    entries.iter().filter_map(move |entry| {
+        if entry.value_kind != ValueKind::Literal
+            || crate::products::keycloak::values::option_of(entry).as_deref() != Some(option)
+        {
+            return None;
+        }
+        Some((entry, entry.value.as_deref()?))
+    })
 }
 
 /// The version a rule checks against: the target, else the current version.

@@ -3,10 +3,9 @@
 //! migration path and some widen the attack surface (token exchange, admin fine-grained
 //! permissions v1, ...); enable the ones you need by name instead.
 
-use super::{env_set, runs_start_dev};
-use crate::products::keycloak::values::option_of;
+use super::production_literals;
 use crate::rule::{FnRule, Rule, RuleContext, RuleMeta};
-use crate::unit::{UnitKind, ValueKind};
+use crate::unit::UnitKind;
 use idplint_diagnostics::Diagnostic;
 use std::sync::Arc;
 
@@ -17,19 +16,7 @@ pub fn factory(meta: Arc<RuleMeta>) -> Box<dyn Rule> {
 }
 
 fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(set) = env_set(ctx) else { return };
-    // A development server may try anything.
-    if runs_start_dev(ctx) {
-        return;
-    }
-    for entry in &set.entries {
-        if option_of(entry).as_deref() != Some("features") || entry.value_kind != ValueKind::Literal
-        {
-            continue;
-        }
-        let Some(value) = entry.value.as_deref() else {
-            continue;
-        };
+    for (entry, value) in production_literals(ctx, "features") {
         let all_preview = value
             .split(',')
             .any(|f| f.trim().eq_ignore_ascii_case("preview"));

@@ -177,6 +177,17 @@ fn truststore(out: &mut Builder, spi: &XmlElement) {
             ),
             "hostname-verification-policy" => {
                 let policy = with_defaults(&value.value).trim().to_ascii_uppercase();
+                // `ANY` is a development shortcut (keycloak/tls-hostname-verifier-any):
+                // carrying it would switch off host name checks on the new server unnoticed.
+                if policy == "ANY" {
+                    out.finding(
+                        "M-085",
+                        false,
+                        "`ANY` turns off host name checks on outgoing TLS and was not carried; the default applies. Fix the peer certificate or add its CA to `truststore-paths`; set `tls-hostname-verifier=ANY` yourself only if you accept the risk".to_string(),
+                        from,
+                    );
+                    continue;
+                }
                 let mapped = if out.at_least("25.0.0") && matches!(policy.as_str(), "WILDCARD" | "STRICT") {
                     out.finding(
                         "M-085",
