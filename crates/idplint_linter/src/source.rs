@@ -55,6 +55,19 @@ impl FileFormat {
     }
 }
 
+/// Variable prefixes that only Kratos reads (a Kratos env file named `kratos-prod` or
+/// `.kratos`); the Kratos module still decides whether the file is one of its env sets.
+const KRATOS_ENV_PREFIXES: &[&str] = &[
+    "SELFSERVICE_",
+    "SECRETS_",
+    "COURIER_",
+    "SERVE_PUBLIC_",
+    "SERVE_ADMIN_",
+    "IDENTITY_",
+    "HASHERS_",
+    "CIPHERS_",
+];
+
 /// Decide a file's format from its name, falling back to a look at its content.
 /// `None` means idplint does not read this file.
 pub fn sniff_format(path: &str, text: &str) -> Option<FileFormat> {
@@ -108,7 +121,9 @@ pub fn sniff_format(path: &str, text: &str) -> Option<FileFormat> {
                         && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
                 {
                     assignments += 1;
-                    relevant |= key.starts_with("KC_") || key.starts_with("KEYCLOAK_");
+                    relevant |= key.starts_with("KC_")
+                        || key.starts_with("KEYCLOAK_")
+                        || KRATOS_ENV_PREFIXES.iter().any(|p| key.starts_with(p));
                 }
                 _ => other += 1,
             }
@@ -222,4 +237,18 @@ pub(crate) fn normalise_path(path: &str) -> String {
 /// `${...}` and `%{...}` sequences masked (`idplint_syntax::json::mask_terraform_template`).
 pub fn is_terraform_template(path: &str) -> bool {
     path.to_ascii_lowercase().ends_with(".json.tpl")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extensionless_env_files_are_read_when_they_hold_keycloak_or_kratos_variables() {
+        let kratos = "DSN=postgres://k@db/k\nSECRETS_COOKIE=x\nSERVE_PUBLIC_BASE_URL=https://a/\n";
+        assert_eq!(sniff_format("deploy/kratos-prod", kratos), Some(FileFormat::Env));
+        assert_eq!(sniff_format("keycloak", "KC_DB=postgres\n"), Some(FileFormat::Env));
+        assert_eq!(sniff_format("Makefile", "CC=gcc\nall:\n\tcc x.c\n"), None);
+        assert_eq!(sniff_format("settings", "PATH=/bin\nHOME=/root\n"), None);
+    }
 }

@@ -5,6 +5,7 @@
 //! been fully applied"), a newer one migrates the database under the running pods.
 
 use crate::rule::{ProjectContext, ProjectDiagnostic, Rule, RuleContext, RuleMeta};
+use crate::source::parent_dir;
 use crate::unit::{EnvSet, UnitContent, UnitKind};
 use crate::version::{Product, ProductVersion, image_version};
 use idplint_diagnostics::{Diagnostic, TextRange};
@@ -78,8 +79,13 @@ impl Rule for MigrationImageMismatch {
                 })
             })
             .collect();
-        let servers: Vec<&Process<'_>> = processes.iter().filter(|p| !p.migrates).collect();
         for migration in processes.iter().filter(|p| p.migrates) {
+            // Servers of the same directory: a monorepo run holds other deployments too.
+            let directory = parent_dir(migration.path);
+            let servers: Vec<&Process<'_>> = processes
+                .iter()
+                .filter(|p| !p.migrates && parent_dir(p.path) == directory)
+                .collect();
             let Some(server) = servers.iter().find(|s| s.version != migration.version) else {
                 continue;
             };

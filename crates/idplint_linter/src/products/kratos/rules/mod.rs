@@ -62,6 +62,7 @@ mod invalid_env_value;
 mod invalid_secret;
 mod leak_sensitive_values;
 pub mod migration_image_mismatch;
+mod missing_migration_step;
 mod placeholder_secret;
 mod plaintext_credential;
 mod private_ip_ranges;
@@ -69,6 +70,7 @@ mod secrets_missing;
 mod smtp_tls_disabled;
 mod sqlite_dsn;
 mod unknown_env_variable;
+mod version_marker_mismatch;
 
 use super::catalog::Release;
 use super::url::{Url, is_reference};
@@ -99,6 +101,11 @@ pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
         (
             migration_image_mismatch::ID,
             migration_image_mismatch::factory,
+        ),
+        (missing_migration_step::ID, missing_migration_step::factory),
+        (
+            version_marker_mismatch::ID,
+            version_marker_mismatch::factory,
         ),
     ]
 }
