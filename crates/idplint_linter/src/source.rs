@@ -246,8 +246,14 @@ mod tests {
     #[test]
     fn extensionless_env_files_are_read_when_they_hold_keycloak_or_kratos_variables() {
         let kratos = "DSN=postgres://k@db/k\nSECRETS_COOKIE=x\nSERVE_PUBLIC_BASE_URL=https://a/\n";
-        assert_eq!(sniff_format("deploy/kratos-prod", kratos), Some(FileFormat::Env));
-        assert_eq!(sniff_format("keycloak", "KC_DB=postgres\n"), Some(FileFormat::Env));
+        assert_eq!(
+            sniff_format("deploy/kratos-prod", kratos),
+            Some(FileFormat::Env)
+        );
+        assert_eq!(
+            sniff_format("keycloak", "KC_DB=postgres\n"),
+            Some(FileFormat::Env)
+        );
         assert_eq!(sniff_format("Makefile", "CC=gcc\nall:\n\tcc x.c\n"), None);
         assert_eq!(sniff_format("settings", "PATH=/bin\nHOME=/root\n"), None);
     }
