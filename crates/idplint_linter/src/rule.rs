@@ -199,3 +199,37 @@ impl Rule for FnRule {
         (self.check)(ctx, out);
     }
 }
+
+/// The check of a cross-file rule: every unit of the run at once.
+pub type ProjectCheckFn = fn(&ProjectContext<'_>, &mut Vec<ProjectDiagnostic>);
+
+/// A cross-file native rule that is one function over the whole run (it reports on units of
+/// `kind`); like [`FnRule`], its metadata comes from the rule file.
+pub struct ProjectFnRule {
+    meta: Arc<RuleMeta>,
+    kind: UnitKind,
+    check: ProjectCheckFn,
+}
+
+impl ProjectFnRule {
+    pub fn boxed(meta: Arc<RuleMeta>, kind: UnitKind, check: ProjectCheckFn) -> Box<dyn Rule> {
+        Box::new(Self { meta, kind, check })
+    }
+}
+
+impl Rule for ProjectFnRule {
+    fn meta(&self) -> &RuleMeta {
+        &self.meta
+    }
+
+    fn unit_kind(&self) -> UnitKind {
+        self.kind
+    }
+
+    /// Nothing per unit: the rule needs the other files of the run.
+    fn check(&self, _ctx: &RuleContext<'_>, _out: &mut Vec<Diagnostic>) {}
+
+    fn check_project(&self, ctx: &ProjectContext<'_>, out: &mut Vec<ProjectDiagnostic>) {
+        (self.check)(ctx, out);
+    }
+}

@@ -4,21 +4,17 @@
 //! an older migrator leaves the schema behind (new pods answer 503 "migrations have not yet
 //! been fully applied"), a newer one migrates the database under the running pods.
 
-use crate::rule::{ProjectContext, ProjectDiagnostic, Rule, RuleContext, RuleMeta};
+use crate::rule::{ProjectContext, ProjectDiagnostic, ProjectFnRule, Rule, RuleMeta};
 use crate::source::parent_dir;
 use crate::unit::{EnvSet, UnitContent, UnitKind};
 use crate::version::{Product, ProductVersion, image_version};
-use idplint_diagnostics::{Diagnostic, TextRange};
+use idplint_diagnostics::TextRange;
 use std::sync::Arc;
 
 pub const ID: &str = "kratos/migration-image-mismatch";
 
 pub fn factory(meta: Arc<RuleMeta>) -> Box<dyn Rule> {
-    Box::new(MigrationImageMismatch { meta })
-}
-
-struct MigrationImageMismatch {
-    meta: Arc<RuleMeta>,
+    ProjectFnRule::boxed(meta, UnitKind::KratosEnvSet, check)
 }
 
 /// A Kratos container of the run with a versioned image.
@@ -44,57 +40,45 @@ pub fn runs_migration(set: &EnvSet) -> bool {
         .any(|pair| pair[0] == "migrate" && pair[1] == "sql")
 }
 
-impl Rule for MigrationImageMismatch {
-    fn meta(&self) -> &RuleMeta {
-        &self.meta
-    }
-
-    fn unit_kind(&self) -> UnitKind {
-        UnitKind::KratosEnvSet
-    }
-
-    /// Per-unit: nothing; the rule compares containers across the run.
-    fn check(&self, _ctx: &RuleContext<'_>, _out: &mut Vec<Diagnostic>) {}
-
-    fn check_project(&self, ctx: &ProjectContext<'_>, out: &mut Vec<ProjectDiagnostic>) {
-        let processes: Vec<Process<'_>> = ctx
-            .units
-            .iter()
-            .enumerate()
-            .filter(|(_, u)| u.unit.kind == UnitKind::KratosEnvSet)
-            .filter_map(|(index, u)| {
-                let UnitContent::Env(set) = &u.unit.content else {
-                    return None;
-                };
-                let (image, image_range) = set.image.as_ref()?;
-                let (product, version, _) = image_version(image)?;
-                (product == Product::Kratos).then(|| Process {
-                    unit: index,
-                    label: &u.unit.label,
-                    path: u.file.path,
-                    image,
-                    image_range: *image_range,
-                    version,
-                    migrates: runs_migration(set),
-                })
-            })
-            .collect();
-        for migration in processes.iter().filter(|p| p.migrates) {
-            // Servers of the same directory: a monorepo run holds other deployments too.
-            let directory = parent_dir(migration.path);
-            let servers: Vec<&Process<'_>> = processes
-                .iter()
-                .filter(|p| !p.migrates && parent_dir(p.path) == directory)
-                .collect();
-            let Some(server) = servers.iter().find(|s| s.version != migration.version) else {
-                continue;
+fn check(ctx: &ProjectContext<'_>, out: &mut Vec<ProjectDiagnostic>) {
+    let processes: Vec<Process<'_>> = ctx
+        .units
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| u.unit.kind == UnitKind::KratosEnvSet)
+        .filter_map(|(index, u)| {
+            let UnitContent::Env(set) = &u.unit.content else {
+                return None;
             };
-            // Only when every serving container disagrees: a run holding two environments
-            // (staging on the new release, production on the old) has a match for each.
-            if servers.iter().any(|s| s.version == migration.version) {
-                continue;
-            }
-            let finding = ctx.diagnostic(
+            let (image, image_range) = set.image.as_ref()?;
+            let (product, version, _) = image_version(image)?;
+            (product == Product::Kratos).then(|| Process {
+                unit: index,
+                label: &u.unit.label,
+                path: u.file.path,
+                image,
+                image_range: *image_range,
+                version,
+                migrates: runs_migration(set),
+            })
+        })
+        .collect();
+    for migration in processes.iter().filter(|p| p.migrates) {
+        // Servers of the same directory: a monorepo run holds other deployments too.
+        let directory = parent_dir(migration.path);
+        let servers: Vec<&Process<'_>> = processes
+            .iter()
+            .filter(|p| !p.migrates && parent_dir(p.path) == directory)
+            .collect();
+        let Some(server) = servers.iter().find(|s| s.version != migration.version) else {
+            continue;
+        };
+        // Only when every serving container disagrees: a run holding two environments
+        // (staging on the new release, production on the old) has a match for each.
+        if servers.iter().any(|s| s.version == migration.version) {
+            continue;
+        }
+        let finding = ctx.diagnostic(
                 migration.unit,
                 migration.image_range,
                 format!(
@@ -102,13 +86,12 @@ impl Rule for MigrationImageMismatch {
                     migration.label, migration.image, server.label, server.path, server.image
                 ),
             );
-            out.push(ProjectDiagnostic {
+        out.push(ProjectDiagnostic {
                 unit: finding.unit,
                 diagnostic: finding.diagnostic.with_help(format!(
                     "Use the same image tag for the migration and the server ({}), and run the migration before rolling out the new pods",
                     (&server.version).max(&migration.version)
                 )),
             });
-        }
     }
 }

@@ -5,96 +5,76 @@
 //! else names the release.
 
 use super::migration_image_mismatch::runs_migration;
-use crate::rule::{ProjectContext, ProjectDiagnostic, Rule, RuleContext, RuleMeta};
+use crate::rule::{ProjectContext, ProjectDiagnostic, ProjectFnRule, Rule, RuleMeta};
 use crate::source::parent_dir;
 use crate::unit::{UnitContent, UnitKind};
 use crate::version::{Product, image_version};
-use idplint_diagnostics::Diagnostic;
 use std::sync::Arc;
 
 pub const ID: &str = "kratos/version-marker-mismatch";
 
 pub fn factory(meta: Arc<RuleMeta>) -> Box<dyn Rule> {
-    Box::new(VersionMarkerMismatch { meta })
+    ProjectFnRule::boxed(meta, UnitKind::KratosConfig, check)
 }
 
-struct VersionMarkerMismatch {
-    meta: Arc<RuleMeta>,
-}
-
-impl Rule for VersionMarkerMismatch {
-    fn meta(&self) -> &RuleMeta {
-        &self.meta
-    }
-
-    fn unit_kind(&self) -> UnitKind {
-        UnitKind::KratosConfig
-    }
-
-    fn check(&self, _ctx: &RuleContext<'_>, _out: &mut Vec<Diagnostic>) {}
-
-    fn check_project(&self, ctx: &ProjectContext<'_>, out: &mut Vec<ProjectDiagnostic>) {
-        for (index, unit) in ctx.units.iter().enumerate() {
-            if unit.unit.kind == UnitKind::KratosConfig {
-                self.compare(ctx, index, out);
-            }
+fn check(ctx: &ProjectContext<'_>, out: &mut Vec<ProjectDiagnostic>) {
+    for (index, unit) in ctx.units.iter().enumerate() {
+        if unit.unit.kind == UnitKind::KratosConfig {
+            compare(ctx, index, out);
         }
     }
 }
 
-impl VersionMarkerMismatch {
-    /// Compare the marker of `ctx.units[index]` with the serving containers of its directory:
-    /// a run over a monorepo holds other deployments with other releases.
-    fn compare(&self, ctx: &ProjectContext<'_>, index: usize, out: &mut Vec<ProjectDiagnostic>) {
-        let config = &ctx.units[index];
-        let Some(marker) = &config.unit.detected_version else {
-            return;
+/// Compare the marker of `ctx.units[index]` with the serving containers of its directory:
+/// a run over a monorepo holds other deployments with other releases.
+fn compare(ctx: &ProjectContext<'_>, index: usize, out: &mut Vec<ProjectDiagnostic>) {
+    let config = &ctx.units[index];
+    let Some(marker) = &config.unit.detected_version else {
+        return;
+    };
+    if !marker.what.contains("version") {
+        return;
+    }
+    let directory = parent_dir(config.file.path);
+    // A directory with several configs (examples, one per environment) does not say
+    // which image serves which: only a deployment directory with one config is compared.
+    let configs = ctx
+        .units
+        .iter()
+        .filter(|u| u.unit.kind == UnitKind::KratosConfig && parent_dir(u.file.path) == directory)
+        .count();
+    if configs > 1 {
+        return;
+    }
+    // The releases the serving containers next to it use, with one image each for the
+    // message.
+    let mut images = Vec::new();
+    for unit in ctx
+        .units
+        .iter()
+        .filter(|u| parent_dir(u.file.path) == directory)
+    {
+        let UnitContent::Env(set) = &unit.unit.content else {
+            continue;
         };
-        if !marker.what.contains("version") {
-            return;
+        if unit.unit.kind != UnitKind::KratosEnvSet || runs_migration(set) {
+            continue;
         }
-        let directory = parent_dir(config.file.path);
-        // A directory with several configs (examples, one per environment) does not say
-        // which image serves which: only a deployment directory with one config is compared.
-        let configs = ctx
-            .units
-            .iter()
-            .filter(|u| {
-                u.unit.kind == UnitKind::KratosConfig && parent_dir(u.file.path) == directory
-            })
-            .count();
-        if configs > 1 {
-            return;
-        }
-        // The releases the serving containers next to it use, with one image each for the
-        // message.
-        let mut images = Vec::new();
-        for unit in ctx
-            .units
-            .iter()
-            .filter(|u| parent_dir(u.file.path) == directory)
+        if let Some((image, _)) = &set.image
+            && let Some((Product::Kratos, version, _)) = image_version(image)
+            && !images.iter().any(|(v, _)| *v == version)
         {
-            let UnitContent::Env(set) = &unit.unit.content else {
-                continue;
-            };
-            if unit.unit.kind != UnitKind::KratosEnvSet || runs_migration(set) {
-                continue;
-            }
-            if let Some((image, _)) = &set.image
-                && let Some((Product::Kratos, version, _)) = image_version(image)
-                && !images.iter().any(|(v, _)| *v == version)
-            {
-                images.push((version, image.clone()));
-            }
+            images.push((version, image.clone()));
         }
-        // Several releases (two environments in one run): nothing to compare with.
-        let [(running, image)] = images.as_slice() else {
-            return;
-        };
-        if marker.version == *running {
-            return;
-        }
-        let finding = ctx.diagnostic(
+    }
+    // Several releases (two environments in one run): nothing to compare with.
+    let [(running, image)] = images.as_slice() else {
+        return;
+    };
+    if marker.version == *running {
+        return;
+    }
+    let finding = ctx.diagnostic(
                 index,
                 marker.range,
                 format!(
@@ -102,11 +82,10 @@ impl VersionMarkerMismatch {
                     marker.version
                 ),
             );
-        out.push(ProjectDiagnostic {
+    out.push(ProjectDiagnostic {
                 unit: finding.unit,
                 diagnostic: finding
                     .diagnostic
                     .with_help(format!("Set `version: {running}` (`idplint upgrade --to kratos={running}` does it), or pass --target kratos={running}")),
             });
-    }
 }
