@@ -3,23 +3,13 @@
 //! workflow commands, and `--output-file`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/cli.rs"]
+mod support_cli;
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use support_cli::run;
 
 const KRATOS: &str = "version: v0.11.1\n# 日本語のコメント\ncourier:\n  message_ttl: 1h\n  sms:\n    request_config:\n      header:\n        X-Trace: \"on\"\n";
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_idplint"))
-        .args(args)
-        .current_dir(dir)
-        .env("HOME", dir)
-        .env_remove("XDG_CONFIG_HOME")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run idplint")
-}
 
 fn project(text: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

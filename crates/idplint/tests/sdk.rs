@@ -2,20 +2,11 @@
 //! manifest next to the source (`go.mod`, `package.json`, `requirements.txt`, `pom.xml`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/cli.rs"]
+mod support_cli;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_idplint"))
-        .args(args)
-        .current_dir(dir)
-        .env("HOME", dir)
-        .env_remove("XDG_CONFIG_HOME")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run idplint")
-}
+use std::process::Output;
+use support_cli::run;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/kratos/sdk")

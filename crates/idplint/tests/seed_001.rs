@@ -4,22 +4,13 @@
 //! `tests/upgrade.rs::kratos_seed_001_kubernetes_findings_and_upgrade_plan`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/cli.rs"]
+mod support_cli;
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use support_cli::{row_of, run};
 
 const FIXTURE: &str = "testdata/kratos/seed-001-kubernetes";
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_idplint"))
-        .args(args)
-        .current_dir(dir)
-        .env("HOME", dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run idplint")
-}
 
 fn setup() -> tempfile::TempDir {
     let source = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -31,13 +22,6 @@ fn setup() -> tempfile::TempDir {
         std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
     }
     dir
-}
-
-fn row_of(text: &str, needle: &str) -> u64 {
-    text.lines()
-        .position(|line| line.contains(needle))
-        .map(|i| i as u64 + 1)
-        .unwrap_or_else(|| panic!("{needle} not found"))
 }
 
 #[test]

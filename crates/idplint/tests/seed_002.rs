@@ -3,24 +3,16 @@
 //! parts and `command: ["--verbose start"]`), checked for Keycloak 26 and upgraded to 26.4.0.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/cli.rs"]
+mod support_cli;
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
+use support_cli::{row_of, run};
 
 const FIXTURE: &str = "testdata/keycloak/seed-002-ecs/task-definition.json";
 /// The literal passwords of the fixture (`KC_DB_PASSWORD`, `KEYCLOAK_ADMIN_PASSWORD`).
 const PASSWORDS: [&str; 2] = ["change-me", "change-me-too"];
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_idplint"))
-        .args(args)
-        .current_dir(dir)
-        .env("HOME", dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run idplint")
-}
 
 fn fixture() -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -53,14 +45,6 @@ fn findings(output: &Output) -> Vec<(String, String, u64)> {
             )
         })
         .collect()
-}
-
-/// The 1-based row of the first line containing `needle`.
-fn row_of(text: &str, needle: &str) -> u64 {
-    text.lines()
-        .position(|line| line.contains(needle))
-        .map(|i| i as u64 + 1)
-        .unwrap_or_else(|| panic!("{needle} not in the fixture"))
 }
 
 #[test]
