@@ -84,19 +84,14 @@ fn runs_kratos(container: &Node) -> bool {
 }
 
 fn runs_migrate_sql(container: &Node) -> bool {
-    let words: Vec<&str> = ["command", "args"]
+    let items = ["command", "args"]
         .iter()
         .filter_map(|key| container.get_path(&[key]))
         .flat_map(|node| match node.as_sequence() {
             Some(items) => items.iter().filter_map(Node::as_str).collect::<Vec<_>>(),
             None => node.as_str().into_iter().collect(),
-        })
-        // A shell form (`sh -c "kratos migrate sql -e --yes"`) holds the words in one string.
-        .flat_map(str::split_whitespace)
-        .collect();
-    words
-        .windows(2)
-        .any(|pair| pair[0] == "migrate" && pair[1] == "sql")
+        });
+    idplint_linter::products::kratos::runs_migrate_sql(items)
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ mod helm;
 pub mod identity;
 mod paths;
 mod rules;
+pub use rules::migration_image_mismatch::runs_migrate_sql;
 pub mod sdk;
 mod secrets;
 mod url;

@@ -30,11 +30,13 @@ struct Process<'a> {
 
 /// Whether the container's command line runs `migrate sql` (exec or shell form).
 pub fn runs_migration(set: &EnvSet) -> bool {
-    let words: Vec<&str> = set
-        .argv
-        .iter()
-        .flat_map(|(item, _)| item.split_whitespace())
-        .collect();
+    runs_migrate_sql(set.argv.iter().map(|(item, _)| item.as_str()))
+}
+
+/// Whether command-line items run `kratos migrate sql`: exec form (`[kratos, migrate, sql]`)
+/// or a shell form that holds the words in one string (`sh -c "kratos migrate sql -e"`).
+pub fn runs_migrate_sql<'a>(items: impl IntoIterator<Item = &'a str>) -> bool {
+    let words: Vec<&str> = items.into_iter().flat_map(str::split_whitespace).collect();
     words
         .windows(2)
         .any(|pair| pair[0] == "migrate" && pair[1] == "sql")
