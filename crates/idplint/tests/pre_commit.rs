@@ -99,7 +99,7 @@ fn try_repo(pre_commit: &Path, dir: &Path, hook: &str) -> Output {
         .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
         .env("CARGO_PROFILE_RELEASE_DEBUG", "0")
         .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "256")
-        .env("CARGO_PROFILE_RELEASE_INCREMENTAL", "true")
+        .env("CARGO_PROFILE_RELEASE_INCREMENTAL", "false")
         .stdin(Stdio::null())
         .output()
         .expect("run pre-commit")
