@@ -9,6 +9,7 @@
 //! Every parser returns `Err(ParseError)` with a byte range for input it cannot read, and none
 //! of them panics or runs unbounded on hostile input (alias bombs, deep nesting, entity tricks).
 
+pub mod dockerfile;
 pub mod env;
 pub mod json;
 mod model;
