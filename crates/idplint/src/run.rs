@@ -235,7 +235,7 @@ pub fn run_with(
         }
         if outcome.skipped && outcome.error.is_none() && outcome.explicit && !outcome.stdin {
             streams.warn(&format!(
-                "{}: not a file idplint reads (YAML, JSON, XML, .env, .conf or .properties); skipped",
+                "{}: not a file idplint reads (YAML, JSON, XML, .env, .conf, .properties or a Dockerfile); skipped",
                 outcome.display
             ));
         }
@@ -243,7 +243,7 @@ pub fn run_with(
     let linted: Vec<&Outcome> = outcomes.iter().filter(|o| !o.skipped).collect();
     if linted.is_empty() && !tool_error && !any_stdin {
         streams.warn(
-            "no files to check: idplint reads YAML, JSON, XML, .env, .conf and .properties files (check the paths, .gitignore and `exclude`)",
+            "no files to check: idplint reads YAML, JSON, XML, .env, .conf and .properties files and Dockerfiles (check the paths, .gitignore and `exclude`)",
         );
     }
 

@@ -14,6 +14,8 @@ pub enum FileFormat {
     /// `keycloak.conf` and Java `.properties`.
     Properties,
     Xml,
+    /// A `Dockerfile` / `Containerfile` (`*.dockerfile`, `Dockerfile.prod`).
+    Dockerfile,
     /// Program source that may call an Ory SDK. Only files importing an SDK yield units.
     Code(CodeLanguage),
 }
@@ -47,6 +49,8 @@ impl FileFormat {
     pub fn comment_marker(self) -> Option<&'static str> {
         match self {
             FileFormat::Yaml | FileFormat::Env | FileFormat::Properties => Some("#"),
+            // Only whole-line comments: a `#` after an instruction is part of its arguments.
+            FileFormat::Dockerfile => Some("#"),
             FileFormat::Xml => Some("<!--"),
             FileFormat::Json => None,
             FileFormat::Code(CodeLanguage::Python) => Some("#"),
@@ -84,6 +88,9 @@ pub fn sniff_format(path: &str, text: &str) -> Option<FileFormat> {
     }
     if name.ends_with(".xml") {
         return Some(FileFormat::Xml);
+    }
+    if is_dockerfile_name(&name) {
+        return Some(FileFormat::Dockerfile);
     }
     // Type declarations hold no calls.
     if !name.ends_with(".d.ts")
@@ -135,11 +142,43 @@ pub fn sniff_format(path: &str, text: &str) -> Option<FileFormat> {
     None
 }
 
+/// `Dockerfile`, `Containerfile`, `keycloak.Dockerfile`, `Dockerfile.prod` (lower-cased name);
+/// not documentation or ignore files that share the stem (`Dockerfile.md`,
+/// `Dockerfile.dockerignore`). YAML and JSON names are decided before this.
+fn is_dockerfile_name(name: &str) -> bool {
+    const NOT_DOCKERFILES: &[&str] = &[
+        "md",
+        "markdown",
+        "rst",
+        "adoc",
+        "txt",
+        "html",
+        "dockerignore",
+        "orig",
+        "rej",
+        "bak",
+        "swp",
+        "lock",
+        "sum",
+    ];
+    for stem in ["dockerfile", "containerfile"] {
+        if name == stem || name.ends_with(&format!(".{stem}")) {
+            return true;
+        }
+        if let Some(suffix) = name.strip_prefix(stem).and_then(|r| r.strip_prefix('.')) {
+            let extension = suffix.rsplit('.').next().unwrap_or(suffix);
+            return !suffix.is_empty() && !NOT_DOCKERFILES.contains(&extension);
+        }
+    }
+    false
+}
+
 /// A file's parse: the span tree for YAML/JSON/env/properties, the element tree for XML.
 #[derive(Clone, Debug)]
 pub enum Syntax {
     Tree(Document),
     Xml(XmlDocument),
+    Dockerfile(idplint_syntax::dockerfile::Dockerfile),
     /// Source code is lexed by the units that need it (see `products::kratos::sdk`).
     Code,
 }
@@ -167,6 +206,7 @@ impl<'a> ParsedFile<'a> {
             FileFormat::Env => Syntax::Tree(idplint_syntax::env::parse(text)?),
             FileFormat::Properties => Syntax::Tree(idplint_syntax::properties::parse(text)?),
             FileFormat::Xml => Syntax::Xml(idplint_syntax::xml::parse(text, &limits)?),
+            FileFormat::Dockerfile => Syntax::Dockerfile(idplint_syntax::dockerfile::parse(text)?),
             FileFormat::Code(_) => Syntax::Code,
         };
         Ok(Self {
@@ -181,14 +221,21 @@ impl<'a> ParsedFile<'a> {
     pub fn tree(&self) -> Option<&Document> {
         match &self.syntax {
             Syntax::Tree(doc) => Some(doc),
-            Syntax::Xml(_) | Syntax::Code => None,
+            Syntax::Xml(_) | Syntax::Dockerfile(_) | Syntax::Code => None,
         }
     }
 
     pub fn xml(&self) -> Option<&XmlDocument> {
         match &self.syntax {
             Syntax::Xml(doc) => Some(doc),
-            Syntax::Tree(_) | Syntax::Code => None,
+            Syntax::Tree(_) | Syntax::Dockerfile(_) | Syntax::Code => None,
+        }
+    }
+
+    pub fn dockerfile(&self) -> Option<&idplint_syntax::dockerfile::Dockerfile> {
+        match &self.syntax {
+            Syntax::Dockerfile(doc) => Some(doc),
+            Syntax::Tree(_) | Syntax::Xml(_) | Syntax::Code => None,
         }
     }
 
@@ -256,5 +303,39 @@ mod tests {
         );
         assert_eq!(sniff_format("Makefile", "CC=gcc\nall:\n\tcc x.c\n"), None);
         assert_eq!(sniff_format("settings", "PATH=/bin\nHOME=/root\n"), None);
+    }
+
+    #[test]
+    fn dockerfiles_by_name() {
+        for name in [
+            "Dockerfile",
+            "deploy/Containerfile",
+            "keycloak.Dockerfile",
+            "build/kc.dockerfile",
+            "Dockerfile.prod",
+            "Dockerfile.keycloak.j2",
+            "Containerfile.dev",
+        ] {
+            assert_eq!(
+                sniff_format(name, ""),
+                Some(FileFormat::Dockerfile),
+                "{name}"
+            );
+        }
+        for name in [
+            "Dockerfile.md",
+            "Dockerfile.dockerignore",
+            "Dockerfile.txt",
+            "dockerfiles",
+            "my-dockerfile",
+        ] {
+            assert_ne!(
+                sniff_format(name, ""),
+                Some(FileFormat::Dockerfile),
+                "{name}"
+            );
+        }
+        assert_eq!(sniff_format("Dockerfile.yaml", ""), Some(FileFormat::Yaml));
+        assert_eq!(sniff_format("Dockerfile.json", ""), Some(FileFormat::Json));
     }
 }

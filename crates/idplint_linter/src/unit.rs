@@ -277,6 +277,9 @@ pub enum EnvSource {
     /// as `spec.hostname.hostname`), named like a keycloak.conf key. The Operator passes these
     /// to the pod as `KC_*` variables, so they rank with the environment.
     OperatorOption,
+    /// A Dockerfile `ENV KEY=value` pair: part of the image's environment, so it ranks with
+    /// the environment (a variable set where the container is deployed replaces it).
+    DockerfileEnv,
 }
 
 impl EnvSource {
@@ -309,6 +312,9 @@ pub enum ValueStyle {
     YamlScalar,
     /// A JSON string (ECS).
     JsonString,
+    /// A word of a Dockerfile `ENV`, with the file's escape character: plain when it is
+    /// safe, else double-quoted (inside existing double quotes, escaped in place).
+    ShellWord(char),
 }
 
 /// One variable or option, with everything a rule needs to report and rewrite it.
@@ -388,6 +394,33 @@ impl EnvEntry {
         match self.value_style {
             ValueStyle::Raw => value.to_string(),
             ValueStyle::JsonString => serde_json::Value::String(value.to_string()).to_string(),
+            ValueStyle::ShellWord(escape) => {
+                let plain = !value.is_empty()
+                    && value
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-_./:,=@+%${}".contains(c))
+                    && !value.contains(escape);
+                let inside_quotes = self.value_range.is_some_and(|r| {
+                    let bytes = host.as_bytes();
+                    r.start > 0
+                        && bytes.get(r.start as usize - 1) == Some(&b'"')
+                        && bytes.get(r.end as usize) == Some(&b'"')
+                });
+                let mut escaped = String::with_capacity(value.len() + 2);
+                for c in value.chars() {
+                    if c == '"' || c == escape {
+                        escaped.push(escape);
+                    }
+                    escaped.push(c);
+                }
+                if inside_quotes {
+                    escaped
+                } else if plain {
+                    value.to_string()
+                } else {
+                    format!("\"{escaped}\"")
+                }
+            }
             ValueStyle::YamlScalar => {
                 let quote = self
                     .value_range

@@ -10,6 +10,9 @@ use idplint_diagnostics::{Applicability, LineIndex};
 use idplint_linter::{FileReport, LintOptions, Product, ProductVersion, fix, lint, registry};
 use std::path::PathBuf;
 
+#[path = "support/fixes.rs"]
+mod fixes;
+
 fn fixture(path: &str) -> (String, String) {
     let full = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../testdata/keycloak")
@@ -341,6 +344,8 @@ fn truncated_files_never_panic() {
         "seed-002-ecs/keycloak.env",
         "seed-002-ecs/keycloak.conf",
         "kubernetes/keycloak.yaml",
+        "dockerfile/Dockerfile",
+        "dockerfile/broken.Dockerfile",
     ] {
         let (full, text) = fixture(path);
         for end in (0..text.len())
@@ -751,5 +756,170 @@ fn bitnami_variables_after_an_image_stream_switch() {
             .map(|(r, _)| r)
             .collect();
         assert_eq!(got, expected, "{path}: {:#?}", report.diagnostics);
+    }
+}
+
+// Dockerfiles: the multi-stage optimized build of the container guide (`dockerfile/Dockerfile`)
+// and a broken runtime stage (`dockerfile/broken.Dockerfile`).
+
+#[test]
+fn dockerfile_findings_by_row() {
+    let registry = registry().unwrap();
+    let (path, text) = fixture("dockerfile/broken.Dockerfile");
+    let report = lint(registry, &path, &text, &target("26.4.0"));
+    expect_rows(
+        &report,
+        &text,
+        &[
+            (11, "keycloak/proxy-option-removed"),
+            (13, "keycloak/bootstrap-admin-renamed"),
+            (15, "keycloak/optimized-build-time-option"),
+            (16, "keycloak/optimized-build-time-option"),
+        ],
+    );
+    assert!(
+        message_at(&report, "keycloak/optimized-build-time-option", &text, 15)
+            .contains("built without it (default `false`)")
+    );
+    assert!(
+        message_at(&report, "keycloak/optimized-build-time-option", &text, 16)
+            .contains("built without it")
+    );
+    // Without a target, the version is the `ARG` default in the `FROM` line.
+    let report = lint(registry, &path, &text, &LintOptions::default());
+    assert!(
+        message_at(&report, "keycloak/proxy-option-removed", &text, 11).contains("26.0.5"),
+        "{:#?}",
+        report.diagnostics
+    );
+}
+
+#[test]
+fn dockerfile_optimized_build_passes() {
+    let registry = registry().unwrap();
+    let (path, text) = fixture("dockerfile/Dockerfile");
+    for version in ["24.0.5", "26.0.5", "26.4.0"] {
+        let report = lint(registry, &path, &text, &target(version));
+        expect_rows(&report, &text, &[]);
+    }
+    // The same runtime stage without the `COPY --from=builder` runs the stock build.
+    let without_copy = text.replace("COPY --from=builder /opt/keycloak/ /opt/keycloak/\n", "");
+    let report = lint(registry, &path, &without_copy, &target("26.4.0"));
+    let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(
+        codes,
+        [
+            "keycloak/optimized-build-time-option",
+            "keycloak/optimized-build-time-option"
+        ],
+        "{:#?}",
+        report.diagnostics
+    );
+    // A value changed after the build is a mismatch even though the build set it.
+    let changed = text.replace(
+        "ENV KC_DB=postgres\nENV KC_HTTP",
+        "ENV KC_DB=mariadb\nENV KC_HTTP",
+    );
+    let report = lint(registry, &path, &changed, &target("26.4.0"));
+    let message = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "keycloak/optimized-build-time-option")
+        .map(|d| d.message.as_str())
+        .unwrap_or_default();
+    assert!(message.contains("built with `postgres`"), "{message}");
+}
+
+#[test]
+fn dockerfile_unsafe_fix_matches_the_expected_file_lf_and_crlf() {
+    let registry = registry().unwrap();
+    let (path, text) = fixture("dockerfile/broken.Dockerfile");
+    let (_, expected) = fixture("dockerfile/broken.Dockerfile.fixed");
+    let options = target("26.4.0");
+    for (text, expected) in [
+        (text.clone(), expected.clone()),
+        (text.replace('\n', "\r\n"), expected.replace('\n', "\r\n")),
+    ] {
+        let outcome = fix(registry, &path, &text, &options, Applicability::Unsafe);
+        assert_eq!(outcome.failure, None);
+        let fixed = outcome.fixed.clone().expect("fixed");
+        assert_eq!(fixed, expected);
+        let again = lint(registry, &path, &fixed, &options);
+        assert!(!again.parse_failed);
+        expect_rows(&again, &fixed, &[]);
+        let second = fix(registry, &path, &fixed, &options, Applicability::Unsafe);
+        assert_eq!(second.fixed, None, "second fix changed the file");
+    }
+}
+
+/// Each fix on its own, as an editor applies it: the result parses, and every byte outside
+/// the declared edits is unchanged.
+#[test]
+fn dockerfile_each_fix_touches_only_its_edits() {
+    let registry = registry().unwrap();
+    let (path, text) = fixture("dockerfile/broken.Dockerfile");
+    let report = lint(registry, &path, &text, &target("26.4.0"));
+    let mut fixes = 0;
+    let mut snapshots = Vec::new();
+    for diagnostic in &report.diagnostics {
+        let Some(fix) = &diagnostic.fix else { continue };
+        fixes += 1;
+        let fixed = idplint_diagnostics::apply_edits(&text, &fix.edits).expect("applies");
+        fixes::assert_untouched_outside_edits(&text, &fixed, &fix.edits);
+        assert!(!lint(registry, &path, &fixed, &target("26.4.0")).parse_failed);
+        if matches!(
+            diagnostic.code.as_str(),
+            "keycloak/proxy-option-removed" | "keycloak/bootstrap-admin-renamed"
+        ) {
+            snapshots.push((diagnostic.code.replace('/', "__"), fixed));
+        }
+    }
+    assert_eq!(fixes, 4);
+    for (name, fixed) in snapshots {
+        insta::assert_snapshot!(format!("dockerfile_{name}"), fixed);
+    }
+}
+
+/// The proxy rewrite in the other shapes an `ENV` takes: removal from a multi-pair `ENV` whose
+/// replacement is already set, and the legacy `ENV KEY value` form (a sibling is a new line).
+#[test]
+fn dockerfile_proxy_removal_and_legacy_form() {
+    let registry = registry().unwrap();
+    let options = target("26.4.0");
+    for (name, text) in [
+        (
+            "dockerfile_proxy_removed_from_multi_pair_env",
+            "FROM quay.io/keycloak/keycloak:26.0.5\nENV KC_HTTP_ENABLED=true \\\n    KC_PROXY=edge \\\n    KC_PROXY_HEADERS=xforwarded\nCMD [\"start\"]\n",
+        ),
+        (
+            "dockerfile_proxy_legacy_env_form",
+            "FROM quay.io/keycloak/keycloak:26.0.5\r\nENV KC_PROXY edge\r\nCMD [\"start\"]\r\n",
+        ),
+    ] {
+        let outcome = fix(
+            registry,
+            "Dockerfile",
+            text,
+            &options,
+            Applicability::Unsafe,
+        );
+        assert_eq!(outcome.failure, None, "{name}");
+        let fixed = outcome.fixed.expect("fixed");
+        assert!(
+            !fixed.contains("KC_PROXY=") && !fixed.contains("KC_PROXY "),
+            "{fixed}"
+        );
+        assert_eq!(
+            fix(
+                registry,
+                "Dockerfile",
+                &fixed,
+                &options,
+                Applicability::Unsafe
+            )
+            .fixed,
+            None
+        );
+        insta::assert_snapshot!(name, fixed.replace('\r', "␍"));
     }
 }

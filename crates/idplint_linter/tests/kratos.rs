@@ -5,6 +5,9 @@ use idplint_diagnostics::{Applicability, Diagnostic, LineIndex, apply_edits};
 use idplint_linter::{LintOptions, Product, ProductVersion, fix, lint, registry};
 use std::path::PathBuf;
 
+#[path = "support/fixes.rs"]
+mod fixes;
+
 fn testdata(path: &str) -> (String, String) {
     let full = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../testdata")
@@ -193,18 +196,7 @@ fn every_fix_touches_only_its_declared_bytes() {
             let Some(fix) = &d.fix else { continue };
             let fixed = apply_edits(&text, &fix.edits)
                 .unwrap_or_else(|| panic!("{}: edits do not apply", d.code));
-            let (Some(first), Some(last)) = (fix.edits.first(), fix.edits.last()) else {
-                continue;
-            };
-            assert_eq!(
-                &fixed[..first.range.start as usize],
-                &text[..first.range.start as usize]
-            );
-            let tail = text.len() - last.range.end as usize;
-            assert_eq!(
-                &fixed[fixed.len() - tail..],
-                &text[last.range.end as usize..]
-            );
+            fixes::assert_untouched_outside_edits(&text, &fixed, &fix.edits);
         }
     }
 }

@@ -86,6 +86,7 @@ fn lint_path(uri: &str, path: Option<&PathBuf>, language_id: &str) -> String {
         "xml" => ".xml",
         "properties" | "java-properties" | "ini" => ".properties",
         "dotenv" | "env" | "sh" | "shellscript" => ".env",
+        "dockerfile" | "containerfile" => ".dockerfile",
         _ => "",
     };
     format!("{name}{extension}")

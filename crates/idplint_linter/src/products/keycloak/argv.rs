@@ -85,7 +85,7 @@ pub fn scalar_tokens(node: &Node, text: &str) -> Vec<Token> {
 
 /// Shell-like word splitting: whitespace separates words, `'...'` and `"..."` group (quotes
 /// removed). Returns (word, start, end, had quotes) with byte offsets into `raw`.
-fn split_words(raw: &str) -> Vec<(String, usize, usize, bool)> {
+pub(super) fn split_words(raw: &str) -> Vec<(String, usize, usize, bool)> {
     let mut words = Vec::new();
     let mut current = String::new();
     let mut start: Option<usize> = None;
@@ -148,11 +148,12 @@ impl<'a> ArgList<'a> {
     }
 }
 
-struct Located {
-    token: Token,
-    element: usize,
+/// A word of an argument list with the list element it is in.
+pub struct Located {
+    pub token: Token,
+    pub element: usize,
     /// Whether the token is the element's entire content (a list element of its own).
-    whole: bool,
+    pub whole: bool,
 }
 
 /// The Keycloak options in one argument list, as entries of source `CommandLine`.
@@ -174,6 +175,18 @@ pub fn option_entries(list: &ArgList<'_>, shell: bool, text: &str, newline: &str
             });
         }
     }
+    entries_from_tokens(located, &element_ranges, shell, text, newline)
+}
+
+/// The Keycloak options among located words (see `option_entries`); Dockerfile `CMD` and
+/// `ENTRYPOINT` arrive here already split.
+pub fn entries_from_tokens(
+    mut located: Vec<Located>,
+    element_ranges: &[TextRange],
+    shell: bool,
+    text: &str,
+    newline: &str,
+) -> Vec<EnvEntry> {
     if shell {
         let mut active = false;
         located.retain(|l| {
@@ -209,7 +222,7 @@ pub fn option_entries(list: &ArgList<'_>, shell: bool, text: &str, newline: &str
                 current,
                 name,
                 value,
-                &element_ranges,
+                element_ranges,
                 text,
                 newline,
             ));
@@ -229,14 +242,14 @@ pub fn option_entries(list: &ArgList<'_>, shell: bool, text: &str, newline: &str
                     current,
                     next,
                     body,
-                    &element_ranges,
+                    element_ranges,
                     text,
                     newline,
                 ));
                 i += 2;
             }
             None => {
-                entries.push(flag_entry(current, &element_ranges, text, newline));
+                entries.push(flag_entry(current, element_ranges, text, newline));
                 i += 1;
             }
         }

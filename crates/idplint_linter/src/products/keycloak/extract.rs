@@ -21,6 +21,10 @@ use idplint_diagnostics::TextRange;
 use idplint_syntax::{Document, Entry, Node, NodeKind, ScalarStyle};
 
 pub fn extract(file: &ParsedFile<'_>, out: &mut Vec<Unit>) {
+    if file.format == FileFormat::Dockerfile {
+        super::dockerfile::extract(file, out);
+        return;
+    }
     let Some(doc) = file.tree() else {
         return;
     };
@@ -28,7 +32,7 @@ pub fn extract(file: &ParsedFile<'_>, out: &mut Vec<Unit>) {
         FileFormat::Env => out.extend(dotenv_unit(file, doc)),
         FileFormat::Properties => out.extend(conf_unit(file, doc)),
         FileFormat::Yaml | FileFormat::Json => tree_units(file, doc, out),
-        FileFormat::Xml | FileFormat::Code(_) => {}
+        FileFormat::Xml | FileFormat::Dockerfile | FileFormat::Code(_) => {}
     }
 }
 
@@ -168,7 +172,7 @@ fn line_entry(host: &Host<'_>, entry: &Entry, source: EnvSource) -> EnvEntry {
 
 /// Whole lines; when they end the file without a line ending, take the line ending before
 /// them instead so no empty line is left behind.
-fn removal_with_final_line(text: &str, line: TextRange) -> TextRange {
+pub(super) fn removal_with_final_line(text: &str, line: TextRange) -> TextRange {
     let ends_with_newline = line.slice(text).is_some_and(|l| l.ends_with('\n'));
     if ends_with_newline || line.start == 0 {
         return line;
@@ -361,6 +365,8 @@ pub(crate) struct Shape {
     pub published: Vec<PublishedPort>,
     /// How many containers the file has (target groups of a template count for a single one).
     pub containers_in_file: usize,
+    /// What `kc.sh build` baked into the image (Dockerfile stages that run or copy a build).
+    pub build: Option<super::dockerfile::ImageBuild>,
 }
 
 type ShapeCache = Option<(String, Vec<(String, Option<TextRange>, Shape)>)>;
@@ -395,6 +401,18 @@ pub(crate) fn unit_shape(file: &ParsedFile<'_>, unit: &Unit) -> Option<Shape> {
     if let Some(found) = cached {
         return found;
     }
+    if file.dockerfile().is_some() {
+        let shapes: Vec<(String, Option<TextRange>, Shape)> = super::dockerfile::stages(file)
+            .into_iter()
+            .map(|stage| {
+                let image = stage.unit_image();
+                (stage.unit.label, image, stage.shape)
+            })
+            .collect();
+        let found = find(&shapes);
+        SHAPES.with(|cache| *cache.borrow_mut() = Some((file.text.to_string(), shapes)));
+        return found;
+    }
     let doc = file.tree()?;
     let all = containers(file, doc);
     let count = all.len();
@@ -409,6 +427,7 @@ pub(crate) fn unit_shape(file: &ParsedFile<'_>, unit: &Unit) -> Option<Shape> {
                 outside_config: c.outside_config,
                 published: c.published,
                 containers_in_file: count,
+                build: None,
             };
             (c.label, image, shape)
         })
@@ -904,19 +923,8 @@ fn keycloak_container_unit(
     set: EnvSet,
 ) -> Option<Unit> {
     let image = image.and_then(|n| n.as_str().map(|s| (s.to_string(), n.range)));
-    let kc_vars: Vec<&EnvEntry> = set
-        .entries
-        .iter()
-        .filter(|e| !e.source.is_command_line() && e.name.starts_with("KC_"))
-        .collect();
-    let known = kc_vars
-        .iter()
-        .filter(|e| {
-            LAUNCHER_VARIABLES.contains(&e.name.as_str())
-                || option_of(e).is_some_and(|o| catalog().lookup(&o).is_some())
-        })
-        .count();
-    let runs_custom_keycloak = known >= 2 && known * 2 >= kc_vars.len();
+    let known = known_keycloak_variables(&set);
+    let runs_custom_keycloak = runs_custom_keycloak(&set);
     let named = name.to_ascii_lowercase().contains("keycloak");
     // `KEYCLOAK_USER`, `DB_VENDOR` and friends alone are the WildFly distribution's.
     let sets_quarkus_things = set.entries.iter().any(|e| {
@@ -956,6 +964,30 @@ fn keycloak_container_unit(
     Some(finish(label, set, detected_version))
 }
 
+/// How many `KC_*` variables of the set are Keycloak's (options or launcher variables).
+fn known_keycloak_variables(set: &EnvSet) -> usize {
+    set.entries
+        .iter()
+        .filter(|e| !e.source.is_command_line() && e.name.starts_with("KC_"))
+        .filter(|e| {
+            LAUNCHER_VARIABLES.contains(&e.name.as_str())
+                || option_of(e).is_some_and(|o| catalog().lookup(&o).is_some())
+        })
+        .count()
+}
+
+/// A custom image running Keycloak: mostly real Keycloak options among its `KC_*` variables
+/// (other applications often use `KC_*` names of their own), at least two of them.
+pub(super) fn runs_custom_keycloak(set: &EnvSet) -> bool {
+    let kc_vars = set
+        .entries
+        .iter()
+        .filter(|e| !e.source.is_command_line() && e.name.starts_with("KC_"))
+        .count();
+    let known = known_keycloak_variables(set);
+    known >= 2 && known * 2 >= kc_vars
+}
+
 /// The repository part of an image reference, lower-cased, without tag or digest.
 pub(crate) fn image_repository(image: &str) -> String {
     let image = image.trim().to_ascii_lowercase();
@@ -967,7 +999,7 @@ pub(crate) fn image_repository(image: &str) -> String {
     }
 }
 
-fn names_keycloak_server(image: &str) -> bool {
+pub(super) fn names_keycloak_server(image: &str) -> bool {
     let repository = image_repository(image);
     let name = repository.rsplit('/').next().unwrap_or("");
     name.contains("keycloak") && !TOOL_IMAGES.iter().any(|t| name.contains(t))
@@ -982,7 +1014,7 @@ fn is_official_image(image: &str) -> bool {
 /// The WildFly distribution: `jboss/keycloak`, and official images before 17 or tagged
 /// `legacy` (`quay.io/keycloak/keycloak:17.0.0-legacy`). A custom image's tag (`my/keycloak:v1`)
 /// says nothing about the distribution.
-fn is_wildfly_image(image: &str) -> bool {
+pub(super) fn is_wildfly_image(image: &str) -> bool {
     let repository = image_repository(image);
     if repository.ends_with("jboss/keycloak") {
         return true;

@@ -11,6 +11,7 @@
 mod argv;
 pub mod catalog;
 mod changes;
+pub(crate) mod dockerfile;
 pub(crate) mod extract;
 mod operator;
 pub(crate) mod probes;

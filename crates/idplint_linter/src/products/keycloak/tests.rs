@@ -58,7 +58,9 @@ fn check_invariants(path: &str, text: &str, units: &[Unit]) {
                 if let (Some(value), Some(range)) = (&e.value, e.value_range) {
                     let raw = slice(text, range);
                     match e.value_style {
-                        ValueStyle::Raw => assert_eq!(raw, value, "value range of {}", e.name),
+                        ValueStyle::Raw | ValueStyle::ShellWord(_) => {
+                            assert_eq!(raw, value, "value range of {}", e.name)
+                        }
                         ValueStyle::JsonString => {
                             assert_eq!(serde_json::from_str::<String>(raw).unwrap(), *value)
                         }
@@ -521,4 +523,186 @@ fn probes_ports_and_shape_of_containers() {
     // A named port keeps the range of the name, so a fix writes the number over it.
     assert_eq!(slice(text, c.probes[0].port_range.unwrap()), "mgmt");
     assert_eq!(slice(text, c.probes[0].path_range), "/health/started");
+}
+
+// Dockerfiles
+
+fn labels(units: &[Unit]) -> Vec<&str> {
+    units.iter().map(|u| u.label.as_str()).collect()
+}
+
+#[test]
+fn dockerfile_env_pairs_in_every_form() {
+    let text = "FROM quay.io/keycloak/keycloak:26.0 AS kc\nENV KC_PROXY=edge \\\n    KC_HOSTNAME=\"auth.example.com\" \\\n    KC_LOG_LEVEL=info\nENV KC_DB postgres\nenv KEYCLOAK_ADMIN=admin\nENV KC_HTTP_ENABLED=true KC_CACHE=ispn\nENV KC_DB_PASSWORD=\"a \\\"b\\\"\"\nCMD [\"start\", \"--optimized\", \"--hostname-strict\", \"false\"]\n";
+    let units = units("Dockerfile", text);
+    assert_eq!(labels(&units), ["Dockerfile stage `kc`"]);
+    check_invariants("Dockerfile", text, &units);
+    let set = env(&units[0]);
+    let proxy = entry(set, "KC_PROXY");
+    assert_eq!(proxy.source, EnvSource::DockerfileEnv);
+    assert_eq!(slice(text, proxy.item_range), "KC_PROXY=edge");
+    assert_eq!(slice(text, proxy.removal_range), "KC_PROXY=edge \\\n    ");
+    // Pairs written one per line get their siblings the same way.
+    assert_eq!(proxy.separator, " \\\n    ");
+    let hostname = entry(set, "KC_HOSTNAME");
+    assert_eq!(
+        slice(text, hostname.value_range.unwrap()),
+        "auth.example.com"
+    );
+    let level = entry(set, "KC_LOG_LEVEL");
+    assert_eq!(
+        slice(text, level.removal_range),
+        " \\\n    KC_LOG_LEVEL=info"
+    );
+    // Legacy `ENV KEY value` and single pairs are whole instructions.
+    let db = entry(set, "KC_DB");
+    assert_eq!(db.value.as_deref(), Some("postgres"));
+    assert_eq!(slice(text, db.item_range), "ENV KC_DB postgres");
+    assert_eq!(slice(text, db.removal_range), "ENV KC_DB postgres\n");
+    assert_eq!(db.separator, "\n");
+    let admin = entry(set, "KEYCLOAK_ADMIN");
+    assert_eq!(slice(text, admin.item_range), "env KEYCLOAK_ADMIN=admin");
+    let cache = entry(set, "KC_CACHE");
+    assert_eq!(cache.separator, " ");
+    assert_eq!(slice(text, cache.removal_range), " KC_CACHE=ispn");
+    // Escapes inside the value: reported, never rewritten in place.
+    let password = entry(set, "KC_DB_PASSWORD");
+    assert_eq!(password.value.as_deref(), Some("a \"b\""));
+    assert!(!password.editable);
+    assert!(!units[0].secrets.is_empty());
+    // The command line of the stage.
+    let strict = entry(set, "--hostname-strict");
+    assert_eq!(strict.value.as_deref(), Some("false"));
+    assert_eq!(
+        slice(text, strict.item_range),
+        "\"--hostname-strict\", \"false\""
+    );
+    assert_eq!(strict.separator, ", ");
+    assert_eq!(set.argv.len(), 4);
+    assert_eq!(
+        units[0]
+            .detected_version
+            .as_ref()
+            .map(|v| v.version.to_string()),
+        Some("26.0".to_string())
+    );
+}
+
+#[test]
+fn dockerfile_sibling_and_value_edits_keep_the_syntax() {
+    let text = "FROM quay.io/keycloak/keycloak:26.0\r\nENV KC_PROXY=edge \\\r\n    KC_HOSTNAME=\"auth.example.com\"\r\nENV KC_A=\"x\"\r\n";
+    let units = units("Dockerfile", text);
+    check_invariants("Dockerfile", text, &units);
+    let set = env(&units[0]);
+    let proxy = entry(set, "KC_PROXY");
+    let insert = proxy
+        .insert_sibling_edit("KC_HTTP_ENABLED", "true", text)
+        .unwrap();
+    let edited = apply_edits(text, &[insert]).unwrap();
+    assert_eq!(
+        edited,
+        "FROM quay.io/keycloak/keycloak:26.0\r\nENV KC_PROXY=edge \\\r\n    KC_HTTP_ENABLED=true \\\r\n    KC_HOSTNAME=\"auth.example.com\"\r\nENV KC_A=\"x\"\r\n"
+    );
+    // A value with blanks is quoted; inside quotes, quotes are escaped.
+    let edit = proxy.set_value_edit("a b", text).unwrap();
+    assert_eq!(edit.content, "\"a b\"");
+    let quoted = entry(set, "KC_A");
+    assert_eq!(
+        quoted.set_value_edit("say \"hi\"", text).unwrap().content,
+        "say \\\"hi\\\""
+    );
+    let sibling = quoted.insert_sibling_edit("KC_B", "y", text).unwrap();
+    assert_eq!(sibling.content, "\r\nENV KC_B=\"y\"");
+}
+
+#[test]
+fn dockerfile_stages_inherit_env_commands_and_builds() {
+    let text = "ARG KC_VERSION=26.1.2\nFROM quay.io/keycloak/keycloak:${KC_VERSION} AS base\nENV KC_DB=postgres\nENTRYPOINT [\"/opt/keycloak/bin/kc.sh\"]\nFROM base AS builder\nENV KC_FEATURES=token-exchange\nCOPY keycloak.conf /opt/keycloak/conf/\nRUN /opt/keycloak/bin/kc.sh --verbose build --health-enabled=true && echo done\nFROM registry.example.com/base:1 AS runtime\nCOPY --from=builder /opt/keycloak/ /opt/keycloak/\nCMD start --optimized\nFROM node:20 AS web\nENV KC_REALM=demo\n";
+    let format = sniff_format("Dockerfile", text).unwrap();
+    let file = ParsedFile::parse("Dockerfile", text, format).unwrap();
+    let stages = super::dockerfile::stages(&file);
+    let labels: Vec<&str> = stages.iter().map(|s| s.unit.label.as_str()).collect();
+    // `web` runs no Keycloak: no unit.
+    assert_eq!(
+        labels,
+        [
+            "Dockerfile stage `base`",
+            "Dockerfile stage `builder`",
+            "Dockerfile stage `runtime`"
+        ]
+    );
+    let builder = &stages[1];
+    let set = env(&builder.unit);
+    // Inherited from `base`, plus its own.
+    let names: Vec<&str> = set.entries.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["KC_DB", "KC_FEATURES"]);
+    assert_eq!(
+        builder
+            .unit
+            .detected_version
+            .as_ref()
+            .map(|v| v.version.to_string()),
+        Some("26.1.2".to_string())
+    );
+    let build = builder.shape.build.as_ref().unwrap();
+    assert_eq!(build.given("db"), Some(Some("postgres")));
+    assert_eq!(build.given("health-enabled"), Some(Some("true")));
+    assert_eq!(build.given("features"), Some(Some("token-exchange")));
+    // keycloak.conf was copied in before the build: other options are not known.
+    assert!(!build.complete);
+    assert!(slice(text, build.range).starts_with("RUN /opt/keycloak/bin/kc.sh --verbose build"));
+    // The runtime stage took the build along with `/opt/keycloak`, not the ENV.
+    let runtime = &stages[2];
+    assert_eq!(runtime.shape.build.as_ref(), Some(build));
+    assert!(
+        env(&runtime.unit)
+            .entries
+            .iter()
+            .all(|e| e.name == "--optimized")
+    );
+    let words: Vec<&str> = runtime
+        .shape
+        .command_words
+        .iter()
+        .map(|(w, _)| w.as_str())
+        .collect();
+    assert_eq!(words, ["start", "--optimized"]);
+    assert!(runtime.shape.outside_config);
+}
+
+#[test]
+fn dockerfile_heredoc_builds_and_non_keycloak_files() {
+    let text = "FROM quay.io/keycloak/keycloak:26.0\nENV KC_DB=mysql\nRUN <<EOF\nset -e\n/opt/keycloak/bin/kc.sh build --db=postgres\nEOF\nENV KC_HOSTNAME=https://auth.example.com\n";
+    let format = sniff_format("Dockerfile", text).unwrap();
+    let file = ParsedFile::parse("Dockerfile", text, format).unwrap();
+    let stages = super::dockerfile::stages(&file);
+    let build = stages[0].shape.build.as_ref().unwrap();
+    // The command line beats the environment the build saw.
+    assert_eq!(build.given("db"), Some(Some("postgres")));
+    assert!(build.complete);
+    assert_eq!(
+        entry(env(&stages[0].unit), "KC_HOSTNAME").value.as_deref(),
+        Some("https://auth.example.com")
+    );
+
+    assert!(
+        units(
+            "Dockerfile",
+            "FROM node:20\nENV NODE_ENV=production\nCMD [\"node\", \"server.js\"]\n"
+        )
+        .is_empty()
+    );
+    assert!(
+        units(
+            "Dockerfile",
+            "FROM jboss/keycloak:16.1.1\nENV KEYCLOAK_USER=admin\n"
+        )
+        .is_empty()
+    );
+    // A custom base image counts once its variables are Keycloak's.
+    let custom = units(
+        "Containerfile",
+        "FROM registry.example.com/idp:3\nENV KC_DB=postgres KC_HEALTH_ENABLED=true\n",
+    );
+    assert_eq!(labels(&custom), ["Dockerfile stage 1"]);
 }

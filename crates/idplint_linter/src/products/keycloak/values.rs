@@ -114,7 +114,11 @@ pub fn classify(value: &str, source: EnvSource) -> ValueKind {
 /// one. `None` without a default, for Compose's `${VAR:?message}` (an error text, not a
 /// value), for other sources, or when the default is itself a reference (`${A:${B}}`).
 pub fn literal_default(value: &str, source: EnvSource) -> Option<std::ops::Range<usize>> {
-    let compose = matches!(source, EnvSource::ComposeList | EnvSource::ComposeMap);
+    // Dockerfile `ENV` expands `${VAR:-word}` / `${VAR-word}` like Compose does.
+    let compose = matches!(
+        source,
+        EnvSource::ComposeList | EnvSource::ComposeMap | EnvSource::DockerfileEnv
+    );
     if source != EnvSource::ConfFile && !compose {
         return None;
     }
@@ -266,6 +270,7 @@ pub fn describe_source(source: EnvSource) -> &'static str {
         EnvSource::ConfFile => "keycloak.conf",
         EnvSource::CommandLine => "the command line",
         EnvSource::OperatorOption => "the Keycloak CR",
+        EnvSource::DockerfileEnv => "the Dockerfile `ENV`",
     }
 }
 

@@ -42,7 +42,8 @@ pub fn extract(file: &ParsedFile<'_>, out: &mut Vec<Unit>) {
                 out.extend(container_unit(container));
             }
         }
-        FileFormat::Properties | FileFormat::Xml | FileFormat::Code(_) => {}
+        FileFormat::Properties | FileFormat::Xml | FileFormat::Dockerfile | FileFormat::Code(_) => {
+        }
     }
 }
 

@@ -71,7 +71,10 @@ impl Rule for CommandInOneElement {
                 text,
                 *range,
                 &words,
-                ctx.file.format == crate::source::FileFormat::Json,
+                matches!(
+                    ctx.file.format,
+                    crate::source::FileFormat::Json | crate::source::FileFormat::Dockerfile
+                ),
             )
             .map(|edit| {
                 Fix::new(

@@ -74,6 +74,10 @@ impl Rule for LiteralSecret {
                     self.meta.severity,
                     "Give the option a `secret:` (`name` and `key` of a Kubernetes Secret) instead of a `value`",
                 ),
+                EnvSource::DockerfileEnv => (
+                    self.meta.severity,
+                    "`ENV` values are stored in the image, readable by anyone who can pull it (`docker image inspect`): pass the value where the container is deployed, or use a build secret (`RUN --mount=type=secret`) if the build needs it",
+                ),
                 EnvSource::EcsSecret => continue,
             };
             let what = if entry.source == EnvSource::CommandLine {

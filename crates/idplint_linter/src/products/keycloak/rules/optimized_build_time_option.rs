@@ -3,11 +3,16 @@
 //! server runs with what the image was built with; the stock image is built with the
 //! defaults. Up to 25 the changed value is ignored with a warning (no health endpoint, the
 //! wrong database kind); from 26 the server refuses to start (trap T6).
+//!
+//! A Dockerfile stage that runs `kc.sh build` (or copies `/opt/keycloak` from a stage that
+//! did) is compared with that build instead: an option whose runtime value differs from what
+//! the build saw is the same trap, whatever the base image.
 
 use super::{env_set, target};
 use crate::products::keycloak::catalog::{BuildTime, catalog};
+use crate::products::keycloak::dockerfile::ImageBuild;
 use crate::products::keycloak::extract::{image_repository, unit_shape};
-use crate::products::keycloak::values::option_of;
+use crate::products::keycloak::values::{effective, is_secret, option_of};
 use crate::rule::{FnRule, Rule, RuleContext, RuleMeta};
 use crate::unit::{EnvEntry, UnitKind, ValueKind};
 use crate::version::ProductVersion;
@@ -49,6 +54,27 @@ fn stock_default(option: &str, version: &ProductVersion) -> Option<&'static str>
     })
 }
 
+/// What a build fixed for an option.
+enum Built<'a> {
+    /// This value, given to the build.
+    Same(&'a str),
+    /// Not given to the build, which used this default.
+    Default(&'a str),
+    /// The build did not set it and its default is not known here.
+    Without,
+    /// Set from a variable, or the build read configuration files this file does not show.
+    Unknown,
+}
+
+fn built_value<'a>(build: &'a ImageBuild, option: &str, version: &ProductVersion) -> Built<'a> {
+    match build.given(option) {
+        Some(Some(value)) => Built::Same(value),
+        Some(None) => Built::Unknown,
+        None if !build.complete => Built::Unknown,
+        None => stock_default(option, version).map_or(Built::Without, Built::Default),
+    }
+}
+
 fn same_value(option: &str, value: &str, default: &str) -> bool {
     let value = value.trim();
     if option == "http-relative-path" {
@@ -69,14 +95,19 @@ fn is_stock_image(image: &str) -> bool {
 fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     let Some(set) = env_set(ctx) else { return };
     let Some(version) = target(ctx) else { return };
-    let Some((image, _)) = &set.image else { return };
-    if !is_stock_image(image) {
-        // A custom image may well be built with exactly these values: not visible here.
-        return;
-    }
     let Some(container) = unit_shape(ctx.file, ctx.unit) else {
         return;
     };
+    // What the image was built with: a `kc.sh build` in this Dockerfile, else the stock
+    // image's defaults.
+    let build = container.build.as_ref();
+    if build.is_none() {
+        let Some((image, _)) = &set.image else { return };
+        if !is_stock_image(image) {
+            // A custom image may well be built with exactly these values: not visible here.
+            return;
+        }
+    }
     let words = &container.command_words;
     // A `kc.sh build` in the same command builds with this environment first.
     if !words.iter().any(|(w, _)| w == "--optimized") || words.iter().any(|(w, _)| w == "build") {
@@ -102,21 +133,64 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         else {
             continue;
         };
-        if stock_default(&option, version).is_some_and(|d| same_value(&option, value, d)) {
-            continue;
-        }
+        let built = match build {
+            Some(build) => {
+                // Only the entry that wins for the option reaches the server.
+                if !effective(set, &option).is_some_and(|e| std::ptr::eq(e, entry)) {
+                    continue;
+                }
+                match built_value(build, &option, version) {
+                    Built::Same(built) | Built::Default(built)
+                        if same_value(&option, value, built) =>
+                    {
+                        continue;
+                    }
+                    Built::Unknown => continue,
+                    other => Some(other),
+                }
+            }
+            None => {
+                if stock_default(&option, version).is_some_and(|d| same_value(&option, value, d)) {
+                    continue;
+                }
+                None
+            }
+        };
         let consequence = if fails {
             format!("Keycloak {version} refuses to start")
         } else {
             format!("Keycloak {version} ignores it and keeps the image's value")
         };
-        let message = format!(
-            "`{}` is a build-time option, but `--optimized` on the stock image skips the build: {consequence}",
-            entry.name
-        );
-        let mut diagnostic = ctx.diagnostic(entry.name_range, message).with_help(
-            "Build a custom image with `kc.sh build` and this value (then keep `--optimized`), or drop `--optimized` so `start` builds at every container start",
-        );
+        let mut diagnostic = match (built, build) {
+            (Some(built), Some(build)) => {
+                let what = match built {
+                    Built::Same(value) if !is_secret(entry) => format!("with `{value}`"),
+                    Built::Same(_) => "with another value".to_string(),
+                    Built::Default(value) => format!("without it (default `{value}`)"),
+                    Built::Without | Built::Unknown => "without it".to_string(),
+                };
+                let message = format!(
+                    "`{}` is a build-time option, but the image was built {what} and `--optimized` skips the build: {consequence}",
+                    entry.name
+                );
+                ctx.diagnostic(entry.name_range, message)
+                    .with_label(build.range, "the build (`kc.sh build`)")
+                    .with_help(format!(
+                        "Give it to the build instead (an `ENV` above the `kc.sh build`, or `--{option}=...` on it), or drop `--optimized` so `start` builds at every container start"
+                    ))
+            }
+            _ => ctx
+                .diagnostic(
+                    entry.name_range,
+                    format!(
+                        "`{}` is a build-time option, but `--optimized` on the stock image skips the build: {consequence}",
+                        entry.name
+                    ),
+                )
+                .with_help(
+                    "Build a custom image with `kc.sh build` and this value (then keep `--optimized`), or drop `--optimized` so `start` builds at every container start",
+                ),
+        };
         diagnostic.severity = if fails {
             Severity::Error
         } else {
