@@ -803,3 +803,58 @@ fn check_runs_cross_file_rules_over_all_files() {
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert_eq!(not_found(&output), 0, "{}", stdout(&output));
 }
+
+/// `idplint check` on the Dockerfile fixtures finds the broken runtime stage's hazards (and
+/// nothing in the optimized build), and `fix --unsafe-fixes` writes the expected file; the
+/// `.fixed` file beside them is not a Dockerfile name.
+#[test]
+fn dockerfiles_are_found_checked_and_fixed() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/keycloak/dockerfile");
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["Dockerfile", "broken.Dockerfile", "broken.Dockerfile.fixed"] {
+        std::fs::copy(fixtures.join(name), dir.path().join(name)).unwrap();
+    }
+    let output = run(
+        dir.path(),
+        &["check", "--target", "keycloak=26.4.0", "--format", "json"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let items: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let found: Vec<(String, String, u64)> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| {
+            (
+                item["filename"].as_str().unwrap().to_string(),
+                item["code"].as_str().unwrap().to_string(),
+                item["location"]["row"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, String, u64)> = [
+        ("keycloak/proxy-option-removed", 11),
+        ("keycloak/bootstrap-admin-renamed", 13),
+        ("keycloak/optimized-build-time-option", 15),
+        ("keycloak/optimized-build-time-option", 16),
+    ]
+    .iter()
+    .map(|(code, row)| ("broken.Dockerfile".to_string(), code.to_string(), *row))
+    .collect();
+    assert_eq!(found, expected);
+    let output = run(
+        dir.path(),
+        &[
+            "fix",
+            "--unsafe-fixes",
+            "--target",
+            "keycloak=26.4.0",
+            "broken.Dockerfile",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("broken.Dockerfile")).unwrap(),
+        std::fs::read_to_string(fixtures.join("broken.Dockerfile.fixed")).unwrap()
+    );
+}

@@ -117,6 +117,8 @@ fn code_language(file: &str) -> &'static str {
         "xml"
     } else if lower.ends_with(".conf") || lower.ends_with(".properties") {
         "properties"
+    } else if crate::source::sniff_format(file, "") == Some(crate::source::FileFormat::Dockerfile) {
+        "dockerfile"
     } else {
         "sh"
     }

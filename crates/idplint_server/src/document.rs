@@ -163,5 +163,19 @@ mod tests {
         assert!(doc.path.is_none());
         let doc = Document::new("untitled:.env".into(), "plaintext".into(), 1, String::new());
         assert_eq!(doc.lint_path, ".env");
+        let doc = Document::new(
+            "untitled:Untitled-2".into(),
+            "dockerfile".into(),
+            1,
+            String::new(),
+        );
+        assert_eq!(doc.lint_path, "Untitled-2.dockerfile");
+        let doc = Document::new(
+            "file:///srv/app/Containerfile".into(),
+            "dockerfile".into(),
+            1,
+            String::new(),
+        );
+        assert!(doc.lint_path.ends_with("Containerfile"));
     }
 }
