@@ -11,6 +11,9 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+#[path = "support/cli.rs"]
+mod support_cli;
+
 const UNUSED: &str = "a: 1 # idplint: ignore[kratos/x]\n";
 const SECRET: &str = "Sup3rS3cretPassw0rd";
 
@@ -819,19 +822,7 @@ fn dockerfiles_are_found_checked_and_fixed() {
         &["check", "--target", "keycloak=26.4.0", "--format", "json"],
     );
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    let items: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let found: Vec<(String, String, u64)> = items
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|item| {
-            (
-                item["filename"].as_str().unwrap().to_string(),
-                item["code"].as_str().unwrap().to_string(),
-                item["location"]["row"].as_u64().unwrap(),
-            )
-        })
-        .collect();
+    let found = support_cli::json_findings(&output);
     let expected: Vec<(String, String, u64)> = [
         ("keycloak/proxy-option-removed", 11),
         ("keycloak/bootstrap-admin-renamed", 13),

@@ -3,10 +3,11 @@
 //! error.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+#[path = "support/cli.rs"]
+mod support_cli;
 #[path = "support/git.rs"]
 mod support_git;
 use support_git::git;
@@ -32,25 +33,7 @@ fn idplint(dir: &Path, args: &[&str]) -> Output {
 
 /// `(file, code, row)` of every finding, from `--format json`.
 fn findings(output: &Output) -> Vec<(String, String, u64)> {
-    let items: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    items
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|item| {
-            (
-                item["filename"].as_str().unwrap().to_string(),
-                item["code"].as_str().unwrap().to_string(),
-                item["location"]["row"].as_u64().unwrap(),
-            )
-        })
-        .collect()
+    support_cli::json_findings(output)
 }
 
 fn replacements(output: &Output) -> Vec<(String, u64)> {

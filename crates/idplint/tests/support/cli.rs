@@ -25,3 +25,28 @@ pub fn row_of(text: &str, needle: &str) -> u64 {
         .map(|i| i as u64 + 1)
         .unwrap_or_else(|| panic!("{needle} not found"))
 }
+
+/// `(filename, code, row)` of every finding of a `--format json` run.
+pub fn json_findings(output: &Output) -> Vec<(String, String, u64)> {
+    let items: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    let Some(items) = items.as_array() else {
+        panic!("not a JSON array: {items}")
+    };
+    items
+        .iter()
+        .map(|item| {
+            let field = |value: &serde_json::Value| value.as_str().unwrap_or_default().to_string();
+            (
+                field(&item["filename"]),
+                field(&item["code"]),
+                item["location"]["row"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
