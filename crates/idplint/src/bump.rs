@@ -1,6 +1,8 @@
 //! Version markers an upgrade bumps: the Kratos `version:` key and the image tags
 //! `oryd/kratos:<tag>` and `[quay.io/]keycloak/keycloak:<tag>`. Each bump replaces only the
-//! version token, so quotes, comments and everything around it keep their bytes.
+//! version token, so quotes, comments and everything around it keep their bytes. A tag that is
+//! a Dockerfile build argument (`FROM quay.io/keycloak/keycloak:${KC_VERSION}`) is bumped where
+//! the argument's default is written (`ARG KC_VERSION=26.0.5`).
 
 use idplint_linter::{Product, ProductVersion};
 use std::ops::Range;
@@ -81,13 +83,57 @@ pub fn find(text: &str, to: &[(Product, ProductVersion)]) -> Vec<Bump> {
                 .is_none_or(|c| {
                     c.is_whitespace() || matches!(c, '/' | '"' | '\'' | '=' | ':' | '[')
                 });
-            if boundary {
-                push(*product, start..token_end(text, start));
+            if !boundary {
+                continue;
+            }
+            let end = token_end(text, start);
+            match text[start..end].strip_prefix('$') {
+                Some(variable) => {
+                    if let Some(range) = arg_default(text, variable) {
+                        push(*product, range);
+                    }
+                }
+                None => push(*product, start..end),
             }
         }
     }
     bumps.sort_by_key(|b| b.range.start);
+    // Several `FROM` lines may name one build argument: one bump.
+    bumps.dedup_by(|a, b| a.range == b.range);
     bumps
+}
+
+/// The default of the Dockerfile `ARG` named by `$NAME` / `${NAME}` (`ARG NAME=26.0.5`).
+fn arg_default(text: &str, variable: &str) -> Option<Range<usize>> {
+    let name = variable.strip_prefix('{').unwrap_or(variable);
+    let name_len = name
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(name.len());
+    let name = &name[..name_len];
+    if name.is_empty() {
+        return None;
+    }
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_start();
+        let indent = line.len() - body.len();
+        offset += line.len();
+        let Some(keyword) = body.get(..4) else {
+            continue;
+        };
+        if !keyword.eq_ignore_ascii_case("arg ") {
+            continue;
+        }
+        let rest = body[4..].trim_start();
+        let Some(value) = rest.strip_prefix(name).and_then(|r| r.strip_prefix('=')) else {
+            continue;
+        };
+        let line_start = offset - line.len();
+        let quoted = value.starts_with(['"', '\'']);
+        let start = line_start + indent + (body.len() - value.len()) + usize::from(quoted);
+        return Some(start..token_end(text, start));
+    }
+    None
 }
 
 /// Where a version token starting at `start` ends.
@@ -149,5 +195,17 @@ mod tests {
         assert!(apply(text, &bumps).starts_with("image: quay.io/keycloak/keycloak:26.4.0\n"));
         // No target for a product: nothing to bump.
         assert!(find(text, &to(Product::Kratos, "v1.0.0")).is_empty());
+    }
+
+    #[test]
+    fn dockerfile_build_argument_defaults_are_the_tag() {
+        let text = "ARG OTHER=1.0\r\narg KC_VERSION=\"26.0.5\"\r\nFROM quay.io/keycloak/keycloak:${KC_VERSION} AS builder\r\nFROM quay.io/keycloak/keycloak:$KC_VERSION\r\nFROM quay.io/keycloak/keycloak:${MISSING}\r\n";
+        let bumps = find(text, &to(Product::Keycloak, "26.4.0"));
+        // Both `FROM` lines name the same default: it is bumped once.
+        assert_eq!(bumps.len(), 1);
+        assert_eq!(
+            apply(text, &bumps),
+            "ARG OTHER=1.0\r\narg KC_VERSION=\"26.4.0\"\r\nFROM quay.io/keycloak/keycloak:${KC_VERSION} AS builder\r\nFROM quay.io/keycloak/keycloak:$KC_VERSION\r\nFROM quay.io/keycloak/keycloak:${MISSING}\r\n"
+        );
     }
 }
