@@ -923,3 +923,43 @@ fn dockerfile_proxy_removal_and_legacy_form() {
         insta::assert_snapshot!(name, fixed.replace('\r', "␍"));
     }
 }
+
+/// A Dockerfile `HEALTHCHECK` is the stage's probe; health and the relative path the image
+/// was built with (`kc.sh build` in the builder stage) count although the runtime stage does
+/// not set them.
+#[test]
+fn dockerfile_healthcheck_against_the_build() {
+    let registry = registry().unwrap();
+    let options = target("26.0.5");
+    let text = "FROM quay.io/keycloak/keycloak:26.0.5 AS builder\nENV KC_DB=postgres KC_HEALTH_ENABLED=true\nRUN /opt/keycloak/bin/kc.sh build --http-relative-path=/auth\n\nFROM quay.io/keycloak/keycloak:26.0.5\nCOPY --from=builder /opt/keycloak/ /opt/keycloak/\nHEALTHCHECK --interval=30s CMD exec 3<>/dev/tcp/127.0.0.1/8080 && \\\n    echo -e \"GET /health/ready HTTP/1.1\\r\\n\\r\\n\" >&3 && grep -q 200 <&3\nCMD [\"start\", \"--optimized\"]\n";
+    let report = lint(registry, "Dockerfile", text, &options);
+    expect_rows(&report, text, &[(7, "keycloak/health-check-on-main-port")]);
+    let outcome = fix(
+        registry,
+        "Dockerfile",
+        text,
+        &options,
+        Applicability::Unsafe,
+    );
+    let fixed = outcome.fixed.expect("fixed");
+    assert!(
+        fixed.contains(
+            "/dev/tcp/127.0.0.1/9000 && \\\n    echo -e \"GET /auth/health/ready HTTP/1.1"
+        ),
+        "{fixed}"
+    );
+    assert_eq!(
+        outcome.applied.values().sum::<usize>(),
+        2,
+        "{:?}",
+        outcome.applied
+    );
+    // Right port and path: clean. `HEALTHCHECK NONE` in a later stage removes the check.
+    let good = fixed.clone();
+    expect_rows(&lint(registry, "Dockerfile", &good, &options), &good, &[]);
+    let none = text.replace("CMD [\"start\"", "HEALTHCHECK NONE\nCMD [\"start\"");
+    expect_rows(&lint(registry, "Dockerfile", &none, &options), &none, &[]);
+    // Without the build in the chain, health is off in the stock image: nothing to check.
+    let stock = text.replace("COPY --from=builder /opt/keycloak/ /opt/keycloak/\n", "");
+    expect_rows(&lint(registry, "Dockerfile", &stock, &options), &stock, &[]);
+}

@@ -19,6 +19,7 @@ use super::extract::{
     Shape, finish, is_wildfly_image, keycloak_image_version, names_keycloak_server,
     removal_with_final_line, resolve_defaults, runs_custom_keycloak,
 };
+use super::probes::{Probe, text_probes};
 use super::values::{classify, option_of};
 use crate::source::ParsedFile;
 use crate::unit::{DetectedVersion, EnvEntry, EnvSet, EnvSource, Unit, ValueKind, ValueStyle};
@@ -40,6 +41,19 @@ pub(crate) struct ImageBuild {
 }
 
 impl ImageBuild {
+    /// The literal value the image was built with, for settings the process itself leaves
+    /// unset: `Some(Some(value))` given to the build, `Some(None)` not given (the build used
+    /// the default), `None` unknown (from a variable, or configuration files copied in before
+    /// the build).
+    pub fn built_value(&self, option: &str) -> Option<Option<&str>> {
+        match self.given(option) {
+            Some(Some(value)) => Some(Some(value)),
+            Some(None) => None,
+            None if self.complete => Some(None),
+            None => None,
+        }
+    }
+
     /// `Some(value)` when the build was given `option` (`Some(None)`: not a literal).
     pub fn given(&self, option: &str) -> Option<Option<&str>> {
         self.options
@@ -79,6 +93,8 @@ struct Stage {
     conf_copied: bool,
     /// `kc.sh` is run or named somewhere in the chain.
     runs_kc_sh: bool,
+    /// The requests of its `HEALTHCHECK` (inherited like the rest of the image config).
+    probes: Vec<Probe>,
 }
 
 /// What the rules need of one Keycloak stage.
@@ -249,6 +265,7 @@ fn new_stage(
         build: None,
         conf_copied: false,
         runs_kc_sh: false,
+        probes: Vec::new(),
     }
 }
 
@@ -302,6 +319,16 @@ fn apply(
             }
         }
         "COPY" | "ADD" => copy(stage, instruction, earlier),
+        "HEALTHCHECK" => {
+            // `HEALTHCHECK [--interval=...] CMD ...`; `HEALTHCHECK NONE` turns it off.
+            let words = instruction.words();
+            stage.probes = words
+                .iter()
+                .position(|w| w.value.eq_ignore_ascii_case("CMD"))
+                .and_then(|at| Some(words.get(at + 1)?.range.cover(words.last()?.range)))
+                .map(|region| text_probes("Dockerfile HEALTHCHECK", region, text))
+                .unwrap_or_default();
+        }
         _ => {}
     }
 }
@@ -605,7 +632,7 @@ fn stage_unit(stage: Stage, doc: &Dockerfile, text: &str, count: usize) -> Optio
     });
     set.image.clone_from(&stage.image);
     let shape = Shape {
-        probes: Vec::new(),
+        probes: stage.probes.clone(),
         command_words,
         replicas: None,
         // The environment of a container started from the image is set where it is deployed.

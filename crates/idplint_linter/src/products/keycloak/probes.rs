@@ -97,6 +97,30 @@ pub(crate) fn ecs_probes(health_check: &Node, text: &str) -> Vec<Probe> {
     out
 }
 
+/// Requests in a stretch of host text written as it is run (a Dockerfile `HEALTHCHECK CMD`):
+/// every port and path found is at its exact place.
+pub(crate) fn text_probes(what: &str, region: TextRange, text: &str) -> Vec<Probe> {
+    let Some(raw) = region.slice(text) else {
+        return Vec::new();
+    };
+    requests(raw)
+        .into_iter()
+        .map(|request| {
+            let locate = |(start, end): (usize, usize)| {
+                TextRange::from_usize(region.start as usize + start, region.start as usize + end)
+            };
+            Probe {
+                what: what.to_string(),
+                port: Some(request.port),
+                port_range: Some(locate(request.port_span)),
+                port_editable: true,
+                path: request.path.to_string(),
+                path_range: locate(request.path_span),
+            }
+        })
+        .collect()
+}
+
 /// Requests found in the words of a command (a list of strings or one string).
 fn command_probes(what: &str, command: &Node, text: &str, out: &mut Vec<Probe>) {
     let nodes: Vec<&Node> = match command.as_sequence() {

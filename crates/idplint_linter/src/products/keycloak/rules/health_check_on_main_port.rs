@@ -4,7 +4,7 @@
 //! to a healthy server (trap T1).
 
 use super::{env_set, target};
-use crate::products::keycloak::extract::unit_shape;
+use crate::products::keycloak::extract::{Shape, unit_shape};
 use crate::products::keycloak::probes::{Probe, target_group_probes};
 use crate::products::keycloak::values::{effective_value, is_true};
 use crate::rule::{FnRule, Rule, RuleContext, RuleMeta};
@@ -45,6 +45,19 @@ pub(super) fn port_option(set: &crate::unit::EnvSet, option: &str, default: u32)
         .unwrap_or(default)
 }
 
+/// Whether a build-time switch is on for the process: set to `true` in its own options, or,
+/// when it leaves it unset, in the `kc.sh build` of its image (Dockerfile stages).
+pub(super) fn enabled(set: &crate::unit::EnvSet, shape: &Shape, option: &str) -> bool {
+    if crate::products::keycloak::values::effective(set, option).is_some() {
+        return is_true(set, option);
+    }
+    shape
+        .build
+        .as_ref()
+        .and_then(|b| b.built_value(option).flatten())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+}
+
 fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     let Some(set) = env_set(ctx) else { return };
     let (Some(version), Some(v25), Some(v26_4)) = (
@@ -57,8 +70,11 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     if *version < v25 {
         return;
     }
-    let health = is_true(set, "health-enabled");
-    let metrics = is_true(set, "metrics-enabled");
+    let Some(container) = unit_shape(ctx.file, ctx.unit) else {
+        return;
+    };
+    let health = enabled(set, &container, "health-enabled");
+    let metrics = enabled(set, &container, "metrics-enabled");
     // The deprecated switch keeps both endpoints on the main port (25 and 26.x).
     if (!health && !metrics) || is_true(set, "legacy-observability-interface") {
         return;
@@ -66,10 +82,6 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     let health_on_main = *version >= v26_4
         && effective_value(set, "http-management-health-enabled")
             .is_some_and(|v| v.eq_ignore_ascii_case("false"));
-    let Some(doc) = ctx.file.tree() else { return };
-    let Some(container) = unit_shape(ctx.file, ctx.unit) else {
-        return;
-    };
     let management = port_option(set, "http-management-port", 9000);
     let main_ports = [
         port_option(set, "http-port", 8080),
@@ -80,7 +92,9 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     // A CloudFormation template with one container: its load balancer health checks are
     // that container's too.
     let mut probes = container.probes.clone();
-    if container.containers_in_file == 1 {
+    if container.containers_in_file == 1
+        && let Some(doc) = ctx.file.tree()
+    {
         probes.extend(target_group_probes(&doc.roots, ctx.file.text));
     }
     for probe in &probes {

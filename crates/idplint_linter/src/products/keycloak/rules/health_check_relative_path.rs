@@ -5,7 +5,7 @@
 //! `/auth/health/ready` without `http-relative-path=/auth`, or `/health/ready` on port 9000
 //! while the server runs under `/auth`, gets a 404 (traps T1 and T11).
 
-use super::health_check_on_main_port::{Endpoint, endpoint, port_option};
+use super::health_check_on_main_port::{Endpoint, enabled, endpoint, port_option};
 use super::{env_set, target};
 use crate::products::keycloak::extract::unit_shape;
 use crate::products::keycloak::values::{effective_value, is_true};
@@ -40,26 +40,34 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     ) else {
         return;
     };
-    let health = is_true(set, "health-enabled");
-    let metrics = is_true(set, "metrics-enabled");
-    if !health && !metrics {
-        return;
-    }
     let Some(container) = unit_shape(ctx.file, ctx.unit) else {
         return;
     };
+    let health = enabled(set, &container, "health-enabled");
+    let metrics = enabled(set, &container, "metrics-enabled");
+    if !health && !metrics {
+        return;
+    }
     let legacy = *version < v25 || is_true(set, "legacy-observability-interface");
     let health_on_main = legacy
         || (*version >= v26_4
             && effective_value(set, "http-management-health-enabled")
                 .is_some_and(|v| v.eq_ignore_ascii_case("false")));
     // A value from elsewhere (`${CONTEXT}`) leaves the expected path unknown.
+    // Unset in the process, the image's build decides (Dockerfile stages).
+    let built = |option: &str| match &container.build {
+        Some(build) => build.built_value(option).map(|v| v.map(normalise)),
+        None => Some(None),
+    };
     let relative = match crate::products::keycloak::values::effective(set, "http-relative-path") {
         Some(_) => match effective_value(set, "http-relative-path") {
             Some(v) => normalise(&v),
             None => return,
         },
-        None => String::new(),
+        None => match built("http-relative-path") {
+            Some(value) => value.unwrap_or_default(),
+            None => return,
+        },
     };
     let management_relative =
         match crate::products::keycloak::values::effective(set, "http-management-relative-path") {
@@ -67,7 +75,10 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 Some(v) => normalise(&v),
                 None => return,
             },
-            None => relative.clone(),
+            None => match built("http-management-relative-path") {
+                Some(value) => value.unwrap_or_else(|| relative.clone()),
+                None => return,
+            },
         };
     let main_ports = [
         port_option(set, "http-port", 8080),
