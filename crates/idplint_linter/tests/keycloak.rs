@@ -880,11 +880,20 @@ fn dockerfile_each_fix_touches_only_its_edits() {
     }
 }
 
+fn unsafe_dockerfile_fix(text: &str, options: &LintOptions) -> idplint_linter::FixReport {
+    fix(
+        registry().unwrap(),
+        "Dockerfile",
+        text,
+        options,
+        Applicability::Unsafe,
+    )
+}
+
 /// The proxy rewrite in the other shapes an `ENV` takes: removal from a multi-pair `ENV` whose
 /// replacement is already set, and the legacy `ENV KEY value` form (a sibling is a new line).
 #[test]
 fn dockerfile_proxy_removal_and_legacy_form() {
-    let registry = registry().unwrap();
     let options = target("26.4.0");
     for (name, text) in [
         (
@@ -896,30 +905,14 @@ fn dockerfile_proxy_removal_and_legacy_form() {
             "FROM quay.io/keycloak/keycloak:26.0.5\r\nENV KC_PROXY edge\r\nCMD [\"start\"]\r\n",
         ),
     ] {
-        let outcome = fix(
-            registry,
-            "Dockerfile",
-            text,
-            &options,
-            Applicability::Unsafe,
-        );
+        let outcome = unsafe_dockerfile_fix(text, &options);
         assert_eq!(outcome.failure, None, "{name}");
         let fixed = outcome.fixed.expect("fixed");
         assert!(
             !fixed.contains("KC_PROXY=") && !fixed.contains("KC_PROXY "),
             "{fixed}"
         );
-        assert_eq!(
-            fix(
-                registry,
-                "Dockerfile",
-                &fixed,
-                &options,
-                Applicability::Unsafe
-            )
-            .fixed,
-            None
-        );
+        assert_eq!(unsafe_dockerfile_fix(&fixed, &options).fixed, None);
         insta::assert_snapshot!(name, fixed.replace('\r', "␍"));
     }
 }
@@ -934,13 +927,7 @@ fn dockerfile_healthcheck_against_the_build() {
     let text = "FROM quay.io/keycloak/keycloak:26.0.5 AS builder\nENV KC_DB=postgres KC_HEALTH_ENABLED=true\nRUN /opt/keycloak/bin/kc.sh build --http-relative-path=/auth\n\nFROM quay.io/keycloak/keycloak:26.0.5\nCOPY --from=builder /opt/keycloak/ /opt/keycloak/\nHEALTHCHECK --interval=30s CMD exec 3<>/dev/tcp/127.0.0.1/8080 && \\\n    echo -e \"GET /health/ready HTTP/1.1\\r\\n\\r\\n\" >&3 && grep -q 200 <&3\nCMD [\"start\", \"--optimized\"]\n";
     let report = lint(registry, "Dockerfile", text, &options);
     expect_rows(&report, text, &[(7, "keycloak/health-check-on-main-port")]);
-    let outcome = fix(
-        registry,
-        "Dockerfile",
-        text,
-        &options,
-        Applicability::Unsafe,
-    );
+    let outcome = unsafe_dockerfile_fix(text, &options);
     let fixed = outcome.fixed.expect("fixed");
     assert!(
         fixed.contains(
