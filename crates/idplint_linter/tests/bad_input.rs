@@ -129,3 +129,24 @@ fn bom_and_crlf_are_read() {
         Some("\u{feff}version: v0.11.1\r\n")
     );
 }
+
+#[test]
+fn dockerfile_syntax_errors_are_located_and_never_rewritten() {
+    // An `ENV` word without `=` is refused by Docker, and by us, at that word.
+    let text = "FROM quay.io/keycloak/keycloak:26.0\nENV KC_PROXY=edge \\\n    KC_HOSTNAME\n";
+    let (row, column, message) = parse_error_at("Dockerfile", text);
+    assert_eq!((row, column), (3, 5), "{message}");
+    let (row, _, _) = parse_error_at("keycloak.Dockerfile", "FROM a\nENV A=\"open\n");
+    assert_eq!(row, 2);
+    // A BOM and CRLF are fine.
+    let registry = registry_or_panic();
+    let text = "\u{feff}FROM quay.io/keycloak/keycloak:26.0\r\nENV KC_PROXY=edge\r\n";
+    let report = lint(registry, "Containerfile", text, &LintOptions::default());
+    assert!(!report.parse_failed, "{:?}", report.diagnostics);
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "keycloak/proxy-option-removed")
+    );
+}
