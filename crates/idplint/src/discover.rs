@@ -47,7 +47,7 @@ pub struct Discovery {
 pub enum NameMatch {
     /// The name alone tells the format (`kratos.yml`, `.env`, `keycloak.conf`).
     Format,
-    /// Only the content can tell (`Dockerfile`-like names, `*.txt`).
+    /// Only the content can tell (extension-less names such as `kratos-prod`, `*.txt`).
     Content,
     No,
 }

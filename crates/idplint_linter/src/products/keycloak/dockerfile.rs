@@ -549,7 +549,7 @@ fn pair_separator(pairs: &[Pair], doc: &Dockerfile, text: &str) -> String {
 
 /// The process a stage starts: `ENTRYPOINT` then `CMD` (a shell-form `ENTRYPOINT` ignores
 /// `CMD`).
-fn process_words(stage: &Stage) -> Vec<&Command> {
+fn process_commands(stage: &Stage) -> Vec<&Command> {
     match (&stage.entrypoint, &stage.cmd) {
         (Some(entrypoint), _) if !entrypoint.exec => vec![entrypoint],
         (Some(entrypoint), Some(cmd)) => vec![entrypoint, cmd],
@@ -559,7 +559,7 @@ fn process_words(stage: &Stage) -> Vec<&Command> {
 }
 
 fn stage_unit(stage: Stage, doc: &Dockerfile, text: &str, count: usize) -> Option<StageUnit> {
-    let commands = process_words(&stage);
+    let commands = process_commands(&stage);
     let mut set = EnvSet {
         entries: stage.env.clone(),
         ..EnvSet::default()
