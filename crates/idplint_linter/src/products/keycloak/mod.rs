@@ -5,6 +5,7 @@
 //! - `extract` finds the processes and builds one `KeycloakEnvSet` unit each;
 //! - `operator` reads the Keycloak Operator CR (`additionalOptions` and first-class fields);
 //! - `catalog` is the option table `rules/keycloak/options.tsv` (what exists in which release);
+//! - `features` is the feature-name table `rules/keycloak/features.tsv`;
 //! - `changes` interprets the data rules of `rules/keycloak/*.yaml`;
 //! - `rules` holds the native rules, one per file.
 
@@ -12,6 +13,7 @@ mod argv;
 pub mod catalog;
 mod changes;
 pub(crate) mod extract;
+mod features;
 mod operator;
 pub(crate) mod probes;
 mod rules;

@@ -23,6 +23,7 @@ mod spi_option_legacy_syntax;
 mod start_dev_in_production;
 mod start_without_hostname_or_tls;
 mod tls_hostname_verifier_any;
+mod unknown_feature;
 mod unknown_option;
 mod wildfly_variable;
 
@@ -68,6 +69,7 @@ pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
             optimized_build_time_option::factory,
         ),
         (removed_feature::ID, removed_feature::factory),
+        (unknown_feature::ID, unknown_feature::factory),
         (
             kubernetes_stack_without_dns_query::ID,
             kubernetes_stack_without_dns_query::factory,
