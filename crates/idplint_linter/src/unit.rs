@@ -360,6 +360,14 @@ impl EnvSet {
 }
 
 impl EnvEntry {
+    /// Where a finding about the value points: the value as written, or the name when the
+    /// value is empty or not in the file.
+    pub fn value_or_name_range(&self) -> TextRange {
+        self.value_range
+            .filter(|r| !r.is_empty())
+            .unwrap_or(self.name_range)
+    }
+
     /// The Keycloak option this entry sets, if it is a `KC_*` variable, a conf key or a CLI
     /// option: `KC_DB_URL_HOST` -> `db-url-host`.
     pub fn keycloak_option(&self) -> Option<String> {
