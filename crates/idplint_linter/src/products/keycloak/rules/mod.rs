@@ -12,6 +12,7 @@ mod health_check_relative_path;
 mod hostname_url_required;
 mod invalid_option_value;
 mod kubernetes_stack_without_dns_query;
+mod legacy_system_property;
 mod literal_secret;
 mod management_port_published;
 mod optimized_build_time_option;
@@ -70,6 +71,7 @@ pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
         ),
         (removed_feature::ID, removed_feature::factory),
         (unknown_feature::ID, unknown_feature::factory),
+        (legacy_system_property::ID, legacy_system_property::factory),
         (
             kubernetes_stack_without_dns_query::ID,
             kubernetes_stack_without_dns_query::factory,
