@@ -13,6 +13,9 @@ pub enum UnitKind {
     KeycloakEnvSet,
     /// A legacy WildFly `standalone*.xml` / `domain.xml`.
     KeycloakWildflyXml,
+    /// An Infinispan cache configuration of the Quarkus distribution (`cache-ispn.xml`, the
+    /// file `cache-config-file` names).
+    KeycloakCacheXml,
     /// A Kratos identity schema (JSON Schema with `properties.traits` and the `ory.sh/kratos`
     /// extension): a `*.schema.json` file, or JSON in a ConfigMap or Helm values block scalar.
     KratosIdentitySchema,
@@ -33,7 +36,7 @@ impl UnitKind {
             | UnitKind::KratosIdentitySchema
             | UnitKind::KratosEnvSet
             | UnitKind::KratosSdkCode => Product::Kratos,
-            UnitKind::KeycloakEnvSet => Product::Keycloak,
+            UnitKind::KeycloakEnvSet | UnitKind::KeycloakCacheXml => Product::Keycloak,
             UnitKind::KeycloakWildflyXml => Product::KeycloakWildfly,
             UnitKind::ServerlessConfig => Product::Serverless,
         }

@@ -3,6 +3,7 @@
 //! definitions (environment, secrets and command line).
 //!
 //! - `extract` finds the processes and builds one `KeycloakEnvSet` unit each;
+//! - `cache_xml` reads Infinispan cache configurations (`cache-ispn.xml`) as `KeycloakCacheXml`;
 //! - `operator` reads the Keycloak Operator CR (`additionalOptions` and first-class fields);
 //! - `catalog` is the option table `rules/keycloak/options.tsv` (what exists in which release);
 //! - `features` is the feature-name table `rules/keycloak/features.tsv`;
@@ -10,6 +11,7 @@
 //! - `rules` holds the native rules, one per file.
 
 mod argv;
+mod cache_xml;
 pub mod catalog;
 mod changes;
 pub(crate) mod extract;
@@ -40,6 +42,7 @@ impl ProductModule for Keycloak {
 
     fn extract_units(&self, file: &ParsedFile<'_>, out: &mut Vec<Unit>) {
         extract::extract(file, out);
+        cache_xml::extract(file, out);
     }
 
     fn compile_data_rule(

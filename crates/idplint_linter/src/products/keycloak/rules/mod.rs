@@ -2,6 +2,7 @@
 //! its metadata, docs and examples live in `rules/keycloak/*.yaml` with `native: true`.
 
 mod bitnami_variable_on_upstream_image;
+mod cache_config_redefines_default_cache;
 mod command_in_one_element;
 mod db_url_with_parts;
 mod deprecated_option;
@@ -71,6 +72,10 @@ pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
         ),
         (removed_feature::ID, removed_feature::factory),
         (unknown_feature::ID, unknown_feature::factory),
+        (
+            cache_config_redefines_default_cache::ID,
+            cache_config_redefines_default_cache::factory,
+        ),
         (legacy_system_property::ID, legacy_system_property::factory),
         (
             kubernetes_stack_without_dns_query::ID,
