@@ -81,6 +81,13 @@ impl Diagnostic {
         }
     }
 
+    /// Another severity than the rule's default, for the findings of a rule that are worse
+    /// (or milder) than its usual one.
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self

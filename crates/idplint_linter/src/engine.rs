@@ -264,7 +264,7 @@ fn run_unit_rules(registry: &Registry, ready: &mut ReadyFile<'_>, options: &Lint
         let version_keyed = registry
             .rules()
             .iter()
-            .any(|r| r.unit_kind() == unit.kind && r.meta().release.is_some());
+            .any(|r| r.checks_unit(unit.kind) && r.meta().release.is_some());
         if !versions.is_known() && version_keyed && unknown_reported.insert(product) {
             ready
                 .diagnostics
@@ -272,7 +272,7 @@ fn run_unit_rules(registry: &Registry, ready: &mut ReadyFile<'_>, options: &Lint
         }
         let memo = UnitMemo::default();
         for rule in registry.rules() {
-            if rule.unit_kind() != unit.kind || !options.is_enabled(&rule.meta().id) {
+            if !rule.checks_unit(unit.kind) || !options.is_enabled(&rule.meta().id) {
                 continue;
             }
             let ctx = RuleContext {

@@ -9,6 +9,14 @@ use std::sync::{Arc, OnceLock};
 
 include!(concat!(env!("OUT_DIR"), "/rule_files.rs"));
 
+/// The embedded text of one file under `rules/` (`keycloak/options.tsv`).
+pub fn rule_file(path: &str) -> Option<&'static str> {
+    RULE_FILES
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, text)| *text)
+}
+
 /// Rule ids of the tool itself (not tied to a product).
 pub mod builtin {
     pub const PARSE_ERROR: &str = "idplint/parse-error";

@@ -156,8 +156,14 @@ pub struct ProjectDiagnostic {
 /// rules implement it directly.
 pub trait Rule: Send + Sync {
     fn meta(&self) -> &RuleMeta;
-    /// The kind of unit this rule checks.
+    /// The kind of unit this rule checks (and names in its docs).
     fn unit_kind(&self) -> UnitKind;
+    /// Whether the rule checks units of `kind`. Most rules check one kind; a check that holds
+    /// for the same settings wherever they are written (a Kratos secret in the config file or
+    /// in a `SECRETS_COOKIE` variable) checks both, so it stays one rule with one id.
+    fn checks_unit(&self, kind: UnitKind) -> bool {
+        kind == self.unit_kind()
+    }
     /// Report findings for one unit, in the unit's coordinates (embedded units are mapped to
     /// host bytes by the engine).
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>);

@@ -13,6 +13,9 @@ pub enum UnitKind {
     KeycloakEnvSet,
     /// A legacy WildFly `standalone*.xml` / `domain.xml`.
     KeycloakWildflyXml,
+    /// An Infinispan cache configuration of the Quarkus distribution (`cache-ispn.xml`, the
+    /// file `cache-config-file` names).
+    KeycloakCacheXml,
     /// A Kratos identity schema (JSON Schema with `properties.traits` and the `ory.sh/kratos`
     /// extension): a `*.schema.json` file, or JSON in a ConfigMap or Helm values block scalar.
     KratosIdentitySchema,
@@ -33,7 +36,7 @@ impl UnitKind {
             | UnitKind::KratosIdentitySchema
             | UnitKind::KratosEnvSet
             | UnitKind::KratosSdkCode => Product::Kratos,
-            UnitKind::KeycloakEnvSet => Product::Keycloak,
+            UnitKind::KeycloakEnvSet | UnitKind::KeycloakCacheXml => Product::Keycloak,
             UnitKind::KeycloakWildflyXml => Product::KeycloakWildfly,
             UnitKind::ServerlessConfig => Product::Serverless,
         }
@@ -366,6 +369,14 @@ impl EnvSet {
 }
 
 impl EnvEntry {
+    /// Where a finding about the value points: the value as written, or the name when the
+    /// value is empty or not in the file.
+    pub fn value_or_name_range(&self) -> TextRange {
+        self.value_range
+            .filter(|r| !r.is_empty())
+            .unwrap_or(self.name_range)
+    }
+
     /// The Keycloak option this entry sets, if it is a `KC_*` variable, a conf key or a CLI
     /// option: `KC_DB_URL_HOST` -> `db-url-host`.
     pub fn keycloak_option(&self) -> Option<String> {

@@ -257,14 +257,17 @@ pub fn image_version(image: &str) -> Option<(Product, ProductVersion, std::ops::
     Some((product, version, tag_start..tag_end))
 }
 
+/// A version from a literal, for tests.
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+pub(crate) fn v(text: &str) -> ProductVersion {
+    ProductVersion::parse(text).unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-
-    fn v(text: &str) -> ProductVersion {
-        ProductVersion::parse(text).unwrap()
-    }
 
     #[test]
     fn lenient_parsing_and_ordering() {

@@ -950,3 +950,38 @@ fn dockerfile_healthcheck_against_the_build() {
     let stock = text.replace("COPY --from=builder /opt/keycloak/ /opt/keycloak/\n", "");
     expect_rows(&lint(registry, "Dockerfile", &stock, &options), &stock, &[]);
 }
+
+#[test]
+fn copied_cache_xml_redefining_default_caches_on_26_4() {
+    let registry = registry().unwrap();
+    let (compose_path, compose) = fixture("cache-xml/docker-compose.yml");
+    let (xml_path, xml) = fixture("cache-xml/conf/cache-ispn.xml");
+    // No `--target`: the release comes from the Compose image in the parent directory.
+    let no_target = LintOptions::default();
+    let run = |compose: &str, xml_path: &str| {
+        let reports = idplint_linter::lint_files(
+            registry,
+            &[(&compose_path, compose), (xml_path, &xml)],
+            &no_target,
+        );
+        let index = LineIndex::new(&xml);
+        reports[1]
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "keycloak/cache-config-redefines-default-cache")
+            .map(|d| index.line_col(d.range.start, &xml).row)
+            .collect::<Vec<u32>>()
+    };
+    // `realms`, `work` and `sessions` are Keycloak's; `invoice-locks` is the team's own.
+    assert_eq!(run(&compose, &xml_path), [8, 15, 16]);
+    // `cache-config-mutate=true` is the documented way to keep the definitions.
+    let mutate = compose.replace(r#""start", "#, r#""start", "--cache-config-mutate=true", "#);
+    assert_eq!(run(&mutate, &xml_path), Vec::<u32>::new());
+    // Before 26.4 the file is how caches are tuned.
+    let older = compose.replace("26.4.2", "26.3.5");
+    assert_eq!(run(&older, &xml_path), Vec::<u32>::new());
+    // A server configured in an unrelated directory does not silence the file (the release
+    // is still the one the whole run agrees on).
+    let elsewhere = xml_path.replace("cache-xml/conf", "other-project/conf");
+    assert_eq!(run(&mutate, &elsewhere), [8, 15, 16]);
+}

@@ -149,11 +149,16 @@ fn official_examples_get_their_migration_findings_for_26_6() {
             "{version}"
         );
     }
-    // 26.2.5 uses `KC_CACHE_STACK=kubernetes`, deprecated in 26.3.
+    // 26.2.5 uses `KC_CACHE_STACK=kubernetes`, deprecated in 26.3, and passes the pod IP as
+    // `-Djgroups.bind.address`, an option (`cache-embedded-network-bind-address`) since 26.4.
     let (text, report) = find("26.2.5").unwrap();
     assert_eq!(
         rows_of(report, text, "keycloak/deprecated-option-value"),
         [80]
+    );
+    assert_eq!(
+        rows_of(report, text, "keycloak/legacy-system-property"),
+        [89]
     );
     // The current example needs nothing but its demo credentials replaced: `admin`/`admin`
     // in a `start` server is a warning, the literal passwords go to a Secret.

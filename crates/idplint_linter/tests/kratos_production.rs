@@ -188,14 +188,32 @@ fn compose_env_variables_are_mapped_to_keys() {
     assert_eq!(
         found,
         expected(&[
+            // A production setup (https base URL, no `--dev`): the literal DSN of both
+            // services and the SMTP password are credentials written into the file.
+            ("kratos/plaintext-credential", 8),
+            ("kratos/plaintext-credential", 14),
             ("kratos/unknown-env-variable", 19),
             ("kratos/invalid-env-value", 20),
+            ("kratos/plaintext-credential", 21),
             ("kratos/invalid-env-value", 22),
         ]),
         "{:#?}",
         report.diagnostics
     );
-    let typo = &report.diagnostics[0];
+    let credential = &report.diagnostics[0];
+    assert!(
+        credential
+            .message
+            .starts_with("`DSN` (`dsn`) carries a credential"),
+        "{}",
+        credential.message
+    );
+    let report_without_credentials: Vec<&Diagnostic> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code != "kratos/plaintext-credential")
+        .collect();
+    let typo = report_without_credentials[0];
     assert_eq!(
         &text[typo.range.as_usize()],
         "SELFSERVICE_FLOWS_REGISTRATON_UI_URL"
@@ -207,13 +225,13 @@ fn compose_env_variables_are_mapped_to_keys() {
         typo.message
     );
     assert!(typo.message.contains("Kratos v1.1.0"), "{}", typo.message);
-    let json = &report.diagnostics[1];
+    let json = report_without_credentials[1];
     assert!(
         json.message.contains("is not valid JSON"),
         "{}",
         json.message
     );
-    let boolean = &report.diagnostics[2];
+    let boolean = report_without_credentials[2];
     assert!(
         boolean.message.contains("reads it as false"),
         "{}",
@@ -382,4 +400,48 @@ fn corpus_counts_per_rule() {
     for (file, codes) in &per_file {
         eprintln!("  {file}: {}", codes.join(" "));
     }
+}
+
+#[test]
+fn variables_get_the_production_checks_unless_the_setup_is_a_development_one() {
+    let (path, text) = testdata("kratos/compose-env/docker-compose.yml");
+    let count = |text: &str, code: &str| {
+        lint_text(&path, text)
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == code)
+            .count()
+    };
+    assert_eq!(count(&text, "kratos/plaintext-credential"), 3);
+    // `--dev` on the server marks the whole file as a development setup, migration job too.
+    let dev = text.replace("--watch-courier", "--watch-courier --dev");
+    assert_eq!(count(&dev, "kratos/plaintext-credential"), 0);
+    // A public base URL on this machine marks that container only: the migration job next
+    // to it says nothing about where it runs, so its DSN is still reported.
+    let local = text.replace("https://auth.example.com/", "http://127.0.0.1:4433/");
+    assert_eq!(count(&local, "kratos/plaintext-credential"), 1);
+
+    // A `.env` for Kratos: credentials are what it is for, placeholders are still findings,
+    // in every form Kratos reads a list from.
+    let env = "DSN=postgres://kratos:kratos-db-pw-1234@postgres:5432/kratos\n\
+               SERVE_PUBLIC_BASE_URL=https://auth.example.com/\n\
+               SECRETS_COOKIE=Yq3v8sPzL2mK9tRwX5bN7cJ4hF6gD1aE,PLEASE-CHANGE-ME-I-AM-VERY-INSECURE\n\
+               SECRETS_DEFAULT='[\"PLEASE-CHANGE-ME-I-AM-VERY-INSECURE\"]'\n\
+               SECRETS_CIPHER_0=32-LONG-SECRET-NOT-SECURE-AT-ALL\n\
+               SECRETS_PAGINATION=Yq3v8sPzL2mK9tRwX5bN7cJ4hF6gD1aE\n";
+    let report = lint_text("kratos.env", env);
+    assert_eq!(
+        rows(env, &report.diagnostics)
+            .into_iter()
+            .filter(|(code, _)| code != "kratos/invalid-secret")
+            .collect::<Vec<_>>(),
+        expected(&[
+            ("kratos/placeholder-secret", 3),
+            ("kratos/placeholder-secret", 4),
+            ("kratos/placeholder-secret", 5),
+        ]),
+        "{:#?}",
+        report.diagnostics
+    );
+    assert_no_secret_in_output(env, &report);
 }

@@ -17,7 +17,7 @@ pub struct CatalogVersion {
 }
 
 impl CatalogVersion {
-    fn parse(text: &str) -> Result<Option<Self>, String> {
+    pub(crate) fn parse(text: &str) -> Result<Option<Self>, String> {
         let text = text.trim();
         if text.is_empty() {
             return Ok(None);
@@ -375,10 +375,8 @@ static CATALOG: OnceLock<Catalog> = OnceLock::new();
 /// empty one rather than panicking at lint time; rules that need it then stay silent.
 pub fn catalog() -> &'static Catalog {
     CATALOG.get_or_init(|| {
-        crate::registry::RULE_FILES
-            .iter()
-            .find(|(path, _)| *path == CATALOG_PATH)
-            .and_then(|(_, text)| Catalog::parse(text).ok())
+        crate::registry::rule_file(CATALOG_PATH)
+            .and_then(|text| Catalog::parse(text).ok())
             .unwrap_or_default()
     })
 }
@@ -389,16 +387,11 @@ mod tests {
     use super::*;
     use crate::unit::keycloak_env_name;
 
-    fn v(text: &str) -> ProductVersion {
-        ProductVersion::parse(text).unwrap()
-    }
+    use crate::version::v;
 
     #[test]
     fn embedded_catalog_parses_without_duplicates() {
-        let (_, text) = crate::registry::RULE_FILES
-            .iter()
-            .find(|(path, _)| *path == CATALOG_PATH)
-            .unwrap();
+        let text = crate::registry::rule_file(CATALOG_PATH).unwrap();
         let catalog = Catalog::parse(text).unwrap();
         assert!(catalog.options().len() > 300, "{}", catalog.options().len());
         let mut envs = std::collections::HashSet::new();

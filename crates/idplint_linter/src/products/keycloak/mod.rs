@@ -3,16 +3,20 @@
 //! definitions (environment, secrets and command line).
 //!
 //! - `extract` finds the processes and builds one `KeycloakEnvSet` unit each;
+//! - `cache_xml` reads Infinispan cache configurations (`cache-ispn.xml`) as `KeycloakCacheXml`;
 //! - `operator` reads the Keycloak Operator CR (`additionalOptions` and first-class fields);
 //! - `catalog` is the option table `rules/keycloak/options.tsv` (what exists in which release);
+//! - `features` is the feature-name table `rules/keycloak/features.tsv`;
 //! - `changes` interprets the data rules of `rules/keycloak/*.yaml`;
 //! - `rules` holds the native rules, one per file.
 
 mod argv;
+mod cache_xml;
 pub mod catalog;
 mod changes;
 pub(crate) mod dockerfile;
 pub(crate) mod extract;
+mod features;
 mod operator;
 pub(crate) mod probes;
 mod rules;
@@ -39,6 +43,7 @@ impl ProductModule for Keycloak {
 
     fn extract_units(&self, file: &ParsedFile<'_>, out: &mut Vec<Unit>) {
         extract::extract(file, out);
+        cache_xml::extract(file, out);
     }
 
     fn compile_data_rule(

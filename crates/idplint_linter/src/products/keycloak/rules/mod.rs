@@ -2,6 +2,7 @@
 //! its metadata, docs and examples live in `rules/keycloak/*.yaml` with `native: true`.
 
 mod bitnami_variable_on_upstream_image;
+mod cache_config_redefines_default_cache;
 mod command_in_one_element;
 mod db_url_with_parts;
 mod deprecated_option;
@@ -12,6 +13,7 @@ mod health_check_relative_path;
 mod hostname_url_required;
 mod invalid_option_value;
 mod kubernetes_stack_without_dns_query;
+mod legacy_system_property;
 mod literal_secret;
 mod management_port_published;
 mod optimized_build_time_option;
@@ -23,6 +25,7 @@ mod spi_option_legacy_syntax;
 mod start_dev_in_production;
 mod start_without_hostname_or_tls;
 mod tls_hostname_verifier_any;
+mod unknown_feature;
 mod unknown_option;
 mod wildfly_variable;
 
@@ -68,6 +71,12 @@ pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
             optimized_build_time_option::factory,
         ),
         (removed_feature::ID, removed_feature::factory),
+        (unknown_feature::ID, unknown_feature::factory),
+        (
+            cache_config_redefines_default_cache::ID,
+            cache_config_redefines_default_cache::factory,
+        ),
+        (legacy_system_property::ID, legacy_system_property::factory),
         (
             kubernetes_stack_without_dns_query::ID,
             kubernetes_stack_without_dns_query::factory,

@@ -1,9 +1,11 @@
 //! `keycloak/removed-feature`: a name in `features`/`features-disabled` that the target
 //! release no longer knows. Keycloak stops at build or start on an unknown feature name,
 //! and 26.0 renamed the console and theme features to versioned names (`admin2` became
-//! `admin:v2`), so a config that worked on 25 does not start on 26 (trap T19).
+//! `admin:v2`), so a config that worked on 25 does not start on 26 (trap T19). Which names
+//! went when is data: `rules/keycloak/features.tsv`.
 
 use super::{env_set, target};
+use crate::products::keycloak::features::{base_name, feature_catalog};
 use crate::products::keycloak::values::option_of;
 use crate::rule::{FnRule, Rule, RuleContext, RuleMeta};
 use crate::unit::{UnitKind, ValueKind};
@@ -17,39 +19,23 @@ pub fn factory(meta: Arc<RuleMeta>) -> Box<dyn Rule> {
     FnRule::boxed(meta, UnitKind::KeycloakEnvSet, check)
 }
 
-/// `(name, release that no longer accepts it, versioned name that replaces it)`, from the
-/// features list per release in ../shared/research/keycloak-quarkus.md §2a.
-const REMOVED: &[(&str, &str, Option<&str>)] = &[
-    ("upload-scripts", "18.0.0", None),
-    ("openshift-integration", "22.0.0", None),
-    ("map-storage", "24.0.0", None),
-    ("declarative-user-profile", "24.0.0", None),
-    ("account2", "25.0.0", None),
-    ("linkedin-oauth", "25.0.0", None),
-    ("offline-session-preloading", "25.0.0", None),
-    ("account3", "26.0.0", Some("account:v3")),
-    ("admin2", "26.0.0", Some("admin:v2")),
-    ("login2", "26.0.0", Some("login:v2")),
-    ("js-adapter", "26.0.0", None),
-    ("hostname:v1", "26.0.0", None),
-    ("cache-embedded-remote-store", "26.3.0", None),
-];
-
-/// The removed feature `name` and what replaces it. In `features-disabled` the unversioned
-/// name (`admin`) is what turns a feature off, whatever its version.
+/// The removed feature `name` and what replaces it, from `rules/keycloak/features.tsv`. In
+/// `features-disabled` the unversioned name (`admin`) turns a feature off, whatever its
+/// version.
 fn removed(
     name: &str,
     version: &ProductVersion,
     disabled: bool,
 ) -> Option<(&'static str, Option<&'static str>)> {
-    REMOVED.iter().find_map(|(feature, since, replacement)| {
-        let since = ProductVersion::parse(since)?;
-        let replacement = match replacement {
-            Some(r) if disabled => r.split(':').next(),
-            other => *other,
-        };
-        (feature.eq_ignore_ascii_case(name) && version >= &since).then_some((*feature, replacement))
-    })
+    let def = feature_catalog().get(name)?;
+    if !def.removed_by(version) {
+        return None;
+    }
+    let replacement = def.replacement.as_deref().map(|r| match disabled {
+        true => base_name(r),
+        false => r,
+    });
+    Some((def.name.as_str(), replacement))
 }
 
 fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {

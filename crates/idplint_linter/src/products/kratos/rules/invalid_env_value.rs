@@ -32,10 +32,7 @@ fn check(ctx: &crate::rule::RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let Some(problem) = value_problem(resolved.row, value) else {
             continue;
         };
-        let range = entry
-            .value_range
-            .filter(|r| !r.is_empty())
-            .unwrap_or(entry.name_range);
+        let range = entry.value_or_name_range();
         out.push(
             ctx.diagnostic(
                 range,

@@ -20,7 +20,7 @@
 /// The boilerplate of a native rule: `ID`, `factory` and a `Rule` impl that calls the
 /// file's `fn check(ctx, meta, out)`.
 macro_rules! kratos_rule {
-    ($name:ident, $id:literal, $kind:ident) => {
+    ($name:ident, $id:literal, $kind:ident $(, $also:ident)*) => {
         pub const ID: &str = $id;
 
         pub fn factory(meta: std::sync::Arc<crate::rule::RuleMeta>) -> Box<dyn crate::rule::Rule> {
@@ -38,6 +38,10 @@ macro_rules! kratos_rule {
 
             fn unit_kind(&self) -> crate::unit::UnitKind {
                 crate::unit::UnitKind::$kind
+            }
+
+            fn checks_unit(&self, kind: crate::unit::UnitKind) -> bool {
+                kind == crate::unit::UnitKind::$kind $(|| kind == crate::unit::UnitKind::$also)*
             }
 
             fn check(
@@ -73,9 +77,10 @@ mod unknown_env_variable;
 mod version_marker_mismatch;
 
 use super::catalog::Release;
+use super::env::{Lookup, lookup};
 use super::url::{Url, is_reference};
 use crate::rule::{NativeRuleFactory, RuleContext};
-use crate::unit::{TreeUnit, UnitContent};
+use crate::unit::{EnvEntry, TreeUnit, UnitContent, ValueKind};
 use idplint_diagnostics::{Diagnostic, Severity};
 use idplint_syntax::{Node, NodeKind};
 
@@ -132,6 +137,59 @@ pub(super) fn env_versions(ctx: &RuleContext<'_>) -> (Option<Release>, String) {
             |v| format!("Kratos {v}"),
         ),
     )
+}
+
+/// A Kratos variable whose value is written in the file, with the config key it sets.
+pub(super) struct EnvKey<'a> {
+    pub entry: &'a EnvEntry,
+    pub value: &'a str,
+    /// The key path as addressed: `dsn`, `secrets.cookie`, `...providers[0].client_secret`.
+    pub key: String,
+}
+
+/// The literal variables of a `KratosEnvSet` unit with the keys they set, when the process
+/// runs in production; empty for a development one (`--dev` in its command, `DEV=true`, or a
+/// public base URL on this machine or a one-label network name, as for config files).
+pub(super) fn production_env_keys<'a>(ctx: &'a RuleContext<'_>) -> Vec<EnvKey<'a>> {
+    let UnitContent::Env(set) = &ctx.unit.content else {
+        return Vec::new();
+    };
+    let (release, _) = env_versions(ctx);
+    let keys: Vec<EnvKey<'a>> = set
+        .entries
+        .iter()
+        .filter_map(|entry| {
+            if entry.value_kind != ValueKind::Literal {
+                return None;
+            }
+            let value = entry.value.as_deref()?;
+            if is_reference(value) {
+                return None;
+            }
+            let Lookup::Key(resolved) = lookup(&entry.name, release) else {
+                return None;
+            };
+            Some(EnvKey {
+                entry,
+                value,
+                key: resolved.display,
+            })
+        })
+        .collect();
+    if env_is_dev(ctx, &keys) {
+        return Vec::new();
+    }
+    keys
+}
+
+fn env_is_dev(ctx: &RuleContext<'_>, keys: &[EnvKey<'_>]) -> bool {
+    let value_of = |key: &str| keys.iter().find(|k| k.key == key).map(|k| k.value);
+    let dev_variable = value_of("dev").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+    let local = value_of("serve.public.base_url")
+        .or_else(|| value_of("selfservice.default_browser_return_url"))
+        .and_then(Url::parse)
+        .is_some_and(|url| url.is_internal());
+    dev_variable || local || file_starts_kratos_with_dev(ctx)
 }
 
 /// The config tree of a `KratosConfig` unit.
@@ -191,27 +249,42 @@ fn find_dev_mode(ctx: &RuleContext<'_>, root: &Node) -> bool {
             {
                 dev = true;
             }
-            // A Kratos container in the same file started with `--dev`.
-            let runs_kratos = node
-                .get("image")
-                .and_then(|e| e.value.as_str())
-                .is_some_and(|image| image.to_ascii_lowercase().contains("kratos"));
-            if runs_kratos
-                && ["command", "args", "entrypoint"].iter().any(|key| {
-                    node.get(key).is_some_and(|e| {
-                        let mut found = false;
-                        e.value.walk(&mut |n: &Node| {
-                            found |= n
-                                .as_str()
-                                .is_some_and(|s| s.split_whitespace().any(|w| w == "--dev"));
-                        });
-                        found
-                    })
-                })
-            {
-                dev = true;
-            }
+            dev |= starts_kratos_with_dev(node);
         });
+    }
+    dev
+}
+
+/// Whether `node` is a container (Compose service, pod-spec container, ECS definition) that
+/// runs a Kratos image with `--dev` on its command line.
+fn starts_kratos_with_dev(node: &Node) -> bool {
+    let runs_kratos = node
+        .get("image")
+        .and_then(|e| e.value.as_str())
+        .is_some_and(|image| image.to_ascii_lowercase().contains("kratos"));
+    runs_kratos
+        && ["command", "args", "entrypoint"].iter().any(|key| {
+            node.get(key).is_some_and(|e| {
+                let mut found = false;
+                e.value.walk(&mut |n: &Node| {
+                    found |= n
+                        .as_str()
+                        .is_some_and(|s| s.split_whitespace().any(|w| w == "--dev"));
+                });
+                found
+            })
+        })
+}
+
+/// Whether the file starts any Kratos container with `--dev`: then it describes a development
+/// setup, migration jobs and helpers included.
+fn file_starts_kratos_with_dev(ctx: &RuleContext<'_>) -> bool {
+    let Some(doc) = ctx.file.tree() else {
+        return false;
+    };
+    let mut dev = false;
+    for root in &doc.roots {
+        root.walk(&mut |node: &Node| dev = dev || starts_kratos_with_dev(node));
     }
     dev
 }

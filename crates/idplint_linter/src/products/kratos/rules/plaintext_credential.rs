@@ -6,19 +6,29 @@
 //! `SELFSERVICE_METHODS_OIDC_CONFIG_PROVIDERS`) just as well. Values filled in later
 //! (`${DB_PASSWORD}`, `$(DB_PASSWORD)`) are fine. The message names the key, never the value.
 //!
+//! The same credentials written as literal variables of a Compose service, Kubernetes
+//! container or ECS container definition (`DSN=postgres://kratos:pw@db/kratos`) are reported
+//! too; a `.env` file is not, because keeping them out of the repository is what it is for.
+//!
 //! The secret lists (`secrets.*`) are `placeholder-secret`'s and `invalid-secret`'s business.
 
-use super::{literal, production_config};
+use super::{literal, production_config, production_env_keys};
 use crate::products::kratos::url::is_reference;
+use crate::unit::{EnvSource, UnitKind};
 use idplint_diagnostics::Diagnostic;
 
 kratos_rule!(
     PlaintextCredential,
     "kratos/plaintext-credential",
-    KratosConfig
+    KratosConfig,
+    KratosEnvSet
 );
 
 fn check(ctx: &crate::rule::RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    if ctx.unit.kind == UnitKind::KratosEnvSet {
+        check_variables(ctx, out);
+        return;
+    }
     let Some((_, root)) = production_config(ctx) else {
         return;
     };
@@ -66,6 +76,57 @@ fn check(ctx: &crate::rule::RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// Literal variables in a container definition: the DSN, the SMTP URI and OIDC client secrets
+/// (one by one, or inside the JSON list of providers).
+fn check_variables(ctx: &crate::rule::RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    for variable in production_env_keys(ctx) {
+        let entry = variable.entry;
+        if entry.source == EnvSource::DotEnv {
+            continue;
+        }
+        let key = variable.key.as_str();
+        let leaks = match key {
+            "dsn" | "courier.smtp.connection_uri" => has_password(variable.value),
+            "selfservice.methods.oidc.config.providers" => {
+                providers_have_client_secret(variable.value)
+            }
+            _ => {
+                key.starts_with("selfservice.methods.oidc.config.providers[")
+                    && key.ends_with(".client_secret")
+                    && !variable.value.trim().is_empty()
+            }
+        };
+        if !leaks {
+            continue;
+        }
+        out.push(
+            ctx.diagnostic(
+                entry.name_range,
+                format!(
+                    "`{}` (`{key}`) carries a credential written in the file: anyone who can read the file (a repository, a manifest, a task definition) can read it",
+                    entry.name
+                ),
+            )
+            .with_help(
+                "Fill the variable from a secret store instead: `valueFrom.secretKeyRef` in Kubernetes, `secrets` in an ECS task definition, an `env_file` or `${VAR}` in Compose",
+            ),
+        );
+    }
+}
+
+/// Whether a JSON list of OIDC providers holds a literal `client_secret`.
+fn providers_have_client_secret(json: &str) -> bool {
+    let Ok(serde_json::Value::Array(providers)) = serde_json::from_str(json) else {
+        return false;
+    };
+    providers.iter().any(|provider| {
+        provider
+            .get("client_secret")
+            .and_then(|v| v.as_str())
+            .is_some_and(|v| !v.trim().is_empty() && !is_reference(v))
+    })
 }
 
 /// Whether a URL-style DSN or SMTP URI carries a literal password: `user:password@` before
