@@ -126,6 +126,9 @@ pub struct ProjectUnit<'a> {
 pub struct ProjectContext<'a> {
     /// Every file of the run, whether idplint found anything in it or not.
     pub paths: &'a [&'a str],
+    /// Every file of the run that parsed, whether it holds units or not: cross-file rules
+    /// about deployments need manifests no product extracts (a Kubernetes Service).
+    pub files: &'a [&'a ParsedFile<'a>],
     pub units: &'a [ProjectUnit<'a>],
     pub meta: &'a RuleMeta,
 }

@@ -753,3 +753,149 @@ fn bitnami_variables_after_an_image_stream_switch() {
         assert_eq!(got, expected, "{path}: {:#?}", report.diagnostics);
     }
 }
+
+/// `(file index, row, message)` of every finding of `code` in a run.
+fn run_findings(
+    files: &[(&str, &str)],
+    options: &LintOptions,
+    code: &str,
+) -> Vec<(usize, u32, String)> {
+    let registry = registry().unwrap();
+    let reports = idplint_linter::lint_files(registry, files, options);
+    let mut out = Vec::new();
+    for (index, (report, (_, text))) in reports.iter().zip(files).enumerate() {
+        let lines = LineIndex::new(text);
+        for d in report.diagnostics.iter().filter(|d| d.code == code) {
+            let row = lines.line_col(d.range.start, text).row;
+            out.push((index, row, d.message.clone()));
+        }
+    }
+    out
+}
+
+#[test]
+fn dns_query_naming_a_service_with_a_cluster_ip() {
+    const CODE: &str = "keycloak/dns-query-not-headless-service";
+    let service = fixture("cluster/service.yaml");
+    let discovery = fixture("cluster/discovery-service.yaml");
+    let broken = fixture("cluster/statefulset.yaml");
+    let clean = fixture("cluster/statefulset-clean.yaml");
+    let typo = fixture("cluster/statefulset-typo.yaml");
+    let options = LintOptions::default();
+    // The StatefulSet queries `keycloak.auth.svc.cluster.local`, the Service of the other file.
+    let run = [
+        (service.0.as_str(), service.1.as_str()),
+        (broken.0.as_str(), broken.1.as_str()),
+    ];
+    let found = run_findings(&run, &options, CODE);
+    let query_row = broken
+        .1
+        .lines()
+        .position(|l| l.contains("jgroups.dns.query"))
+        .unwrap() as u32
+        + 1;
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!((found[0].0, found[0].1), (1, query_row));
+    assert!(
+        found[0].2.contains("Service `keycloak`") && found[0].2.contains("service.yaml"),
+        "{}",
+        found[0].2
+    );
+
+    // The headless discovery Service is what the clean StatefulSet queries.
+    let run = [
+        (service.0.as_str(), service.1.as_str()),
+        (discovery.0.as_str(), discovery.1.as_str()),
+        (clean.0.as_str(), clean.1.as_str()),
+    ];
+    assert!(run_findings(&run, &options, CODE).is_empty());
+
+    // A misspelt name next to Services of the same namespace...
+    let run = [
+        (service.0.as_str(), service.1.as_str()),
+        (discovery.0.as_str(), discovery.1.as_str()),
+        (typo.0.as_str(), typo.1.as_str()),
+    ];
+    let found = run_findings(&run, &options, CODE);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!((found[0].0, found[0].1), (2, query_row));
+    assert!(found[0].2.contains("`keycloak-discovry`"), "{}", found[0].2);
+    // ...but not alone (the Services may live elsewhere), nor when Kustomize renames them.
+    let alone = [(typo.0.as_str(), typo.1.as_str())];
+    assert!(run_findings(&alone, &options, CODE).is_empty());
+    let kustomization_path = typo
+        .0
+        .replace("statefulset-typo.yaml", "kustomization.yaml");
+    let renamed = [
+        (service.0.as_str(), service.1.as_str()),
+        (typo.0.as_str(), typo.1.as_str()),
+        (
+            kustomization_path.as_str(),
+            "resources: [service.yaml, statefulset-typo.yaml]\nnamePrefix: prod-\n",
+        ),
+    ];
+    assert!(run_findings(&renamed, &options, CODE).is_empty());
+
+    // One replica has nobody to find; the Service in another namespace is another Service.
+    let single = broken.1.replace("replicas: 3", "replicas: 1");
+    let run = [
+        (service.0.as_str(), service.1.as_str()),
+        (broken.0.as_str(), single.as_str()),
+    ];
+    assert!(run_findings(&run, &options, CODE).is_empty());
+    let elsewhere = service.1.replace("namespace: auth", "namespace: web");
+    let run = [
+        (service.0.as_str(), elsewhere.as_str()),
+        (broken.0.as_str(), broken.1.as_str()),
+    ];
+    assert!(run_findings(&run, &options, CODE).is_empty());
+}
+
+#[test]
+fn custom_cache_file_across_26_2_needs_an_explicit_mtls_setting() {
+    const CODE: &str = "keycloak/cache-mtls-default-on-custom-stack";
+    let broken = fixture("cluster/docker-compose.yml");
+    let clean = fixture("cluster/docker-compose.clean.yml");
+    // The image says 26.1.4 (current); the target is 26.2.5.
+    let found = run_findings(&[(&broken.0, &broken.1)], &target("26.2.5"), CODE);
+    let row = broken
+        .1
+        .lines()
+        .position(|l| l.contains("KC_CACHE_CONFIG_FILE"))
+        .unwrap() as u32
+        + 1;
+    assert_eq!(
+        found.iter().map(|f| f.1).collect::<Vec<_>>(),
+        vec![row],
+        "{found:#?}"
+    );
+    assert!(run_findings(&[(&clean.0, &clean.1)], &target("26.2.5"), CODE).is_empty());
+    // Not an upgrade across 26.2: staying on 26.1, or already on 26.2.
+    assert!(run_findings(&[(&broken.0, &broken.1)], &target("26.1.4"), CODE).is_empty());
+    let on_26_2 = broken.1.replace("keycloak:26.1.4", "keycloak:26.2.5");
+    assert!(run_findings(&[(&broken.0, &on_26_2)], &target("26.4.0"), CODE).is_empty());
+}
+
+#[test]
+fn operator_instances_count_as_replicas() {
+    let registry = registry().unwrap();
+    let text = "apiVersion: k8s.keycloak.org/v2alpha1\nkind: Keycloak\nmetadata:\n  name: kc\nspec:\n  instances: 2\n  image: quay.io/keycloak/keycloak:26.2.5\n  additionalOptions:\n    - name: cache\n      value: local\n";
+    let report = lint(registry, "keycloak.yaml", text, &LintOptions::default());
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "keycloak/replicas-with-local-cache"
+                && d.message.starts_with("2 replicas")),
+        "{:#?}",
+        report.diagnostics
+    );
+    let single = text.replace("instances: 2", "instances: 1");
+    let report = lint(registry, "keycloak.yaml", &single, &LintOptions::default());
+    assert!(
+        !report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "keycloak/replicas-with-local-cache")
+    );
+}

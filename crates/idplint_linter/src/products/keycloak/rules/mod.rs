@@ -2,10 +2,12 @@
 //! its metadata, docs and examples live in `rules/keycloak/*.yaml` with `native: true`.
 
 mod bitnami_variable_on_upstream_image;
+mod cache_mtls_default_on_custom_stack;
 mod command_in_one_element;
 mod db_url_with_parts;
 mod deprecated_option;
 mod deprecated_option_value;
+mod dns_query_not_headless_service;
 mod guessable_bootstrap_admin;
 mod health_check_on_main_port;
 mod health_check_relative_path;
@@ -83,6 +85,14 @@ pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
         (
             replicas_with_local_cache::ID,
             replicas_with_local_cache::factory,
+        ),
+        (
+            dns_query_not_headless_service::ID,
+            dns_query_not_headless_service::factory,
+        ),
+        (
+            cache_mtls_default_on_custom_stack::ID,
+            cache_mtls_default_on_custom_stack::factory,
         ),
         (
             start_without_hostname_or_tls::ID,
