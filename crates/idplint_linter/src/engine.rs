@@ -332,6 +332,11 @@ fn run_project_rules(
                 // rather than misplace it.
                 if let (Some(owner), Some(project_unit)) = (owners.get(unit), units.get(unit)) {
                     found.push((*owner, unit_to_host(project_unit.unit, diagnostic)));
+                } else if let Some(file) = unit
+                    .checked_sub(units.len())
+                    .filter(|file| *file < parsed.len())
+                {
+                    found.push((file, diagnostic));
                 }
             }
         }

@@ -16,6 +16,7 @@ mod invalid_option_value;
 mod kubernetes_stack_without_dns_query;
 mod legacy_system_property;
 mod literal_secret;
+mod load_balancer_health_check_on_main_port;
 mod management_port_published;
 mod optimized_build_time_option;
 mod option_precedence;
@@ -93,6 +94,10 @@ pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
         (
             cache_mtls_default_on_custom_stack::ID,
             cache_mtls_default_on_custom_stack::factory,
+        ),
+        (
+            load_balancer_health_check_on_main_port::ID,
+            load_balancer_health_check_on_main_port::factory,
         ),
         (
             start_without_hostname_or_tls::ID,
