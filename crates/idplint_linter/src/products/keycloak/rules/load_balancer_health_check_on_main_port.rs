@@ -9,11 +9,10 @@
 //! T1). `keycloak/health-check-on-main-port` covers probes and a target group in the same
 //! CloudFormation template as the one container.
 
-use super::health_check_on_main_port::{Endpoint, endpoint, port_option};
-use crate::products::keycloak::values::{effective_value, is_true};
+use super::health_check_on_main_port::misses_management_port;
 use crate::rule::{ProjectContext, ProjectDiagnostic, ProjectFnRule, Rule, RuleMeta};
 use crate::source::ParsedFile;
-use crate::unit::{EnvSet, UnitContent, UnitKind};
+use crate::unit::{UnitContent, UnitKind};
 use crate::version::ProductVersion;
 use idplint_diagnostics::TextRange;
 use idplint_syntax::Node;
@@ -59,12 +58,6 @@ fn check(ctx: &ProjectContext<'_>, out: &mut Vec<ProjectDiagnostic>) {
     if groups.is_empty() || registrations.is_empty() {
         return;
     }
-    let Some(v25) = ProductVersion::parse("25.0.0") else {
-        return;
-    };
-    let Some(v26_4) = ProductVersion::parse("26.4.0") else {
-        return;
-    };
     for registration in &registrations {
         let Some((unit, set)) = ctx.units.iter().find_map(|u| {
             let UnitContent::Env(set) = &u.unit.content else {
@@ -84,29 +77,17 @@ fn check(ctx: &ProjectContext<'_>, out: &mut Vec<ProjectDiagnostic>) {
         else {
             continue;
         };
-        if *version < v25 || is_true(set, "legacy-observability-interface") {
-            continue;
-        }
-        let health_on_main = *version >= v26_4
-            && effective_value(set, "http-management-health-enabled")
-                .is_some_and(|v| v.eq_ignore_ascii_case("false"));
         for group in groups
             .iter()
             .filter(|g| g.name == registration.target_group)
         {
-            let served_on_management = match endpoint(&group.path) {
-                Some(Endpoint::Health) => is_true(set, "health-enabled") && !health_on_main,
-                Some(Endpoint::Metrics) => is_true(set, "metrics-enabled"),
-                None => false,
-            };
             // `traffic-port` is the port the service registers: the container port.
             let Some(port) = group.port.or(registration.container_port) else {
                 continue;
             };
-            if !served_on_management || !is_main_port(set, port) {
-                continue;
+            if misses_management_port(set, version, &group.path, port).is_some() {
+                out.push(report(ctx, group, registration, port, version));
             }
-            out.push(report(ctx, group, registration, port, version));
         }
     }
 }
@@ -116,17 +97,6 @@ fn check(ctx: &ProjectContext<'_>, out: &mut Vec<ProjectDiagnostic>) {
 fn runs_in(label: &str, family: &str, container: &str) -> bool {
     label == format!("ECS container `{container}` of task definition `{family}`")
         || label == format!("ECS container `{container}`")
-}
-
-fn is_main_port(set: &EnvSet, port: u32) -> bool {
-    let management = port_option(set, "http-management-port", 9000);
-    let main = [
-        port_option(set, "http-port", 8080),
-        port_option(set, "https-port", 8443),
-        8080,
-        8443,
-    ];
-    port != management && main.contains(&port)
 }
 
 fn report(
