@@ -899,3 +899,36 @@ fn operator_instances_count_as_replicas() {
             .any(|d| d.code == "keycloak/replicas-with-local-cache")
     );
 }
+
+#[test]
+fn cache_options_given_only_to_build_are_lost_from_25() {
+    const CODE: &str = "keycloak/runtime-option-only-at-build";
+    let (path, text) = fixture("cluster/build-script.yaml");
+    let (clean_path, clean) = fixture("cluster/build-script-clean.yaml");
+    // The image says 25.0.6; every other finding of the fixture is someone else's.
+    let found = run_findings(&[(&path, &text)], &LintOptions::default(), CODE);
+    let row = text
+        .lines()
+        .position(|l| l.contains("--cache-stack"))
+        .unwrap() as u32
+        + 1;
+    let messages: Vec<&str> = found.iter().map(|f| f.2.as_str()).collect();
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found.iter().all(|f| f.1 == row), "{found:#?}");
+    assert!(messages[0].contains("`--cache`") && messages[1].contains("`--cache-stack`"));
+    // `--db` and `--health-enabled` are build-time options: right where they are.
+    assert!(
+        !messages
+            .iter()
+            .any(|m| m.contains("--db") || m.contains("--health"))
+    );
+    assert!(run_findings(&[(&clean_path, &clean)], &LintOptions::default(), CODE).is_empty());
+    // Up to 24 the cache options were build-time.
+    assert!(run_findings(&[(&path, &text)], &target("24.0.5"), CODE).is_empty());
+    // Set for `start` through the environment as well: nothing is lost.
+    let with_env = text.replace(
+        "          env:\n",
+        "          env:\n            - name: KC_CACHE\n              value: ispn\n            - name: KC_CACHE_STACK\n              value: kubernetes\n",
+    );
+    assert!(run_findings(&[(&path, &with_env)], &LintOptions::default(), CODE).is_empty());
+}

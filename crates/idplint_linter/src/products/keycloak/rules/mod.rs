@@ -23,6 +23,7 @@ mod option_precedence;
 mod preview_features_in_production;
 mod removed_feature;
 mod replicas_with_local_cache;
+mod runtime_option_only_at_build;
 mod spi_option_legacy_syntax;
 mod start_dev_in_production;
 mod start_without_hostname_or_tls;
@@ -98,6 +99,10 @@ pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
         (
             load_balancer_health_check_on_main_port::ID,
             load_balancer_health_check_on_main_port::factory,
+        ),
+        (
+            runtime_option_only_at_build::ID,
+            runtime_option_only_at_build::factory,
         ),
         (
             start_without_hostname_or_tls::ID,
