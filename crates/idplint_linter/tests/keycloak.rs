@@ -773,6 +773,20 @@ fn run_findings(
     out
 }
 
+/// The 1-based row of the first line of `text` that contains `needle`.
+fn row_containing(text: &str, needle: &str) -> u32 {
+    let index = text.lines().position(|l| l.contains(needle));
+    index
+        .map(|i| i as u32 + 1)
+        .unwrap_or_else(|| panic!("{needle} not in the fixture"))
+}
+
+/// The rows of `found`, which must be exactly `[row]`.
+fn assert_only_row(found: &[(usize, u32, String)], row: u32) {
+    let rows: Vec<u32> = found.iter().map(|f| f.1).collect();
+    assert_eq!(rows, vec![row], "{found:#?}");
+}
+
 #[test]
 fn dns_query_naming_a_service_with_a_cluster_ip() {
     const CODE: &str = "keycloak/dns-query-not-headless-service";
@@ -788,12 +802,7 @@ fn dns_query_naming_a_service_with_a_cluster_ip() {
         (broken.0.as_str(), broken.1.as_str()),
     ];
     let found = run_findings(&run, &options, CODE);
-    let query_row = broken
-        .1
-        .lines()
-        .position(|l| l.contains("jgroups.dns.query"))
-        .unwrap() as u32
-        + 1;
+    let query_row = row_containing(&broken.1, "jgroups.dns.query");
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!((found[0].0, found[0].1), (1, query_row));
     assert!(
@@ -858,17 +867,7 @@ fn custom_cache_file_across_26_2_needs_an_explicit_mtls_setting() {
     let clean = fixture("cluster/docker-compose.clean.yml");
     // The image says 26.1.4 (current); the target is 26.2.5.
     let found = run_findings(&[(&broken.0, &broken.1)], &target("26.2.5"), CODE);
-    let row = broken
-        .1
-        .lines()
-        .position(|l| l.contains("KC_CACHE_CONFIG_FILE"))
-        .unwrap() as u32
-        + 1;
-    assert_eq!(
-        found.iter().map(|f| f.1).collect::<Vec<_>>(),
-        vec![row],
-        "{found:#?}"
-    );
+    assert_only_row(&found, row_containing(&broken.1, "KC_CACHE_CONFIG_FILE"));
     assert!(run_findings(&[(&clean.0, &clean.1)], &target("26.2.5"), CODE).is_empty());
     // Not an upgrade across 26.2: staying on 26.1, or already on 26.2.
     assert!(run_findings(&[(&broken.0, &broken.1)], &target("26.1.4"), CODE).is_empty());
@@ -907,11 +906,7 @@ fn cache_options_given_only_to_build_are_lost_from_25() {
     let (clean_path, clean) = fixture("cluster/build-script-clean.yaml");
     // The image says 25.0.6; every other finding of the fixture is someone else's.
     let found = run_findings(&[(&path, &text)], &LintOptions::default(), CODE);
-    let row = text
-        .lines()
-        .position(|l| l.contains("--cache-stack"))
-        .unwrap() as u32
-        + 1;
+    let row = row_containing(&text, "--cache-stack");
     let messages: Vec<&str> = found.iter().map(|f| f.2.as_str()).collect();
     assert_eq!(found.len(), 2, "{found:#?}");
     assert!(found.iter().all(|f| f.1 == row), "{found:#?}");
@@ -931,4 +926,47 @@ fn cache_options_given_only_to_build_are_lost_from_25() {
         "          env:\n            - name: KC_CACHE\n              value: ispn\n            - name: KC_CACHE_STACK\n              value: kubernetes\n",
     );
     assert!(run_findings(&[(&path, &with_env)], &LintOptions::default(), CODE).is_empty());
+}
+
+#[test]
+fn at_most_one_non_xa_datasource() {
+    const CODE: &str = "keycloak/several-non-xa-datasources";
+    let (path, text) = fixture("datasources/keycloak.conf");
+    let (clean_path, clean) = fixture("datasources/keycloak-clean.conf");
+    let found = run_findings(&[(&path, &text)], &target("26.4.0"), CODE);
+    assert_only_row(
+        &found,
+        row_containing(&text, "transaction-xa-enabled-legacy-users"),
+    );
+    assert!(
+        found[0].2.contains("the default datasource"),
+        "{}",
+        found[0].2
+    );
+    assert!(run_findings(&[(&clean_path, &clean)], &target("26.4.0"), CODE).is_empty());
+    // 25 did not have the rule yet; an XA default datasource leaves room for one non-XA.
+    assert!(run_findings(&[(&path, &text)], &target("25.0.6"), CODE).is_empty());
+    let xa = text.replace(
+        "transaction-xa-enabled=false",
+        "transaction-xa-enabled=true",
+    );
+    assert!(run_findings(&[(&path, &xa)], &target("26.4.0"), CODE).is_empty());
+    // An unset default is non-XA only where the server builds with these options: a Compose
+    // service starting the stock image without `--optimized`, not keycloak.conf alone.
+    let unset = text.replace("transaction-xa-enabled=false\n", "");
+    assert!(run_findings(&[(&path, &unset)], &target("26.4.0"), CODE).is_empty());
+    let compose = "services:\n  keycloak:\n    image: quay.io/keycloak/keycloak:26.4.0\n    command: [start]\n    environment:\n      KC_DB_KIND_LEGACY: mariadb\n      KC_TRANSACTION_XA_ENABLED_LEGACY: \"false\"\n";
+    let found = run_findings(
+        &[("docker-compose.yml", compose)],
+        &LintOptions::default(),
+        CODE,
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let custom = compose
+        .replace(
+            "quay.io/keycloak/keycloak:26.4.0",
+            "registry.example.com/kc:26.4.0",
+        )
+        .replace("[start]", "[start, --optimized]");
+    assert!(run_findings(&[("docker-compose.yml", &custom)], &target("26.4.0"), CODE).is_empty());
 }

@@ -24,6 +24,7 @@ mod preview_features_in_production;
 mod removed_feature;
 mod replicas_with_local_cache;
 mod runtime_option_only_at_build;
+mod several_non_xa_datasources;
 mod spi_option_legacy_syntax;
 mod start_dev_in_production;
 mod start_without_hostname_or_tls;
@@ -103,6 +104,10 @@ pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
         (
             runtime_option_only_at_build::ID,
             runtime_option_only_at_build::factory,
+        ),
+        (
+            several_non_xa_datasources::ID,
+            several_non_xa_datasources::factory,
         ),
         (
             start_without_hostname_or_tls::ID,
