@@ -970,3 +970,49 @@ fn at_most_one_non_xa_datasource() {
         .replace("[start]", "[start, --optimized]");
     assert!(run_findings(&[("docker-compose.yml", &custom)], &target("26.4.0"), CODE).is_empty());
 }
+
+#[test]
+fn network_policy_that_cuts_the_cluster_ports() {
+    const CODE: &str = "keycloak/network-policy-blocks-jgroups";
+    let workload = fixture("cluster/statefulset-clean.yaml");
+    let discovery = fixture("cluster/discovery-service.yaml");
+    let policy = fixture("cluster/network-policy.yaml");
+    let clean = fixture("cluster/network-policy-clean.yaml");
+    let options = LintOptions::default();
+    let run_with = |policy_text: &str| {
+        let run = [
+            (workload.0.as_str(), workload.1.as_str()),
+            (discovery.0.as_str(), discovery.1.as_str()),
+            (policy.0.as_str(), policy_text),
+        ];
+        run_findings(&run, &options, CODE)
+    };
+    // The policy file holds no Keycloak unit; the finding is on its `ingress:`.
+    let found = run_with(&policy.1);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].0, 2);
+    assert_eq!(found[0].1, row_containing(&policy.1, "  ingress:"));
+    assert!(
+        found[0].2.contains("TCP 7800 and TCP 57800") && found[0].2.contains("`keycloak`"),
+        "{}",
+        found[0].2
+    );
+    assert!(run_with(&clean.1).is_empty());
+    // Another namespace's policy, or a selector idplint does not evaluate: not reported.
+    assert!(run_with(&policy.1.replace("namespace: auth", "namespace: web")).is_empty());
+    let expressions = policy.1.replace(
+        "    matchLabels:\n      app: keycloak\n",
+        "    matchExpressions:\n      - {key: app, operator: In, values: [keycloak]}\n",
+    );
+    assert!(run_with(&expressions).is_empty());
+    // A rule open to every source on every port admits the cluster traffic too.
+    let open = policy.1.replace(
+        "      ports:\n        - protocol: TCP\n          port: 8080\n",
+        "",
+    );
+    let open = open.replace(
+        "    - from:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: ingress-nginx\n",
+        "    - {}\n",
+    );
+    assert!(run_with(&open).is_empty(), "{open}");
+}

@@ -6,9 +6,9 @@
 //! the run although the workload's directory defines Services of that namespace (a typo or a
 //! renamed Service).
 
-use crate::products::keycloak::extract::{replicas, unit_shape};
+use super::{clustered_workload, workload_document};
 use crate::products::keycloak::values::effective_value;
-use crate::rule::{ProjectContext, ProjectDiagnostic, ProjectFnRule, ProjectUnit, Rule, RuleMeta};
+use crate::rule::{ProjectContext, ProjectDiagnostic, ProjectFnRule, Rule, RuleMeta};
 use crate::source::{ParsedFile, parent_dir};
 use crate::unit::{EnvSet, UnitContent, UnitKind};
 use idplint_diagnostics::TextRange;
@@ -23,9 +23,6 @@ pub fn factory(meta: Arc<RuleMeta>) -> Box<dyn Rule> {
 
 const PROPERTY_NAME: &str = "jgroups.dns.query";
 const PROPERTY: &str = "jgroups.dns.query=";
-
-/// Workloads whose pods form one Keycloak cluster (a Job or a bare Pod does not).
-const WORKLOADS: [&str; 2] = ["of Deployment `", "of StatefulSet `"];
 
 /// A Kubernetes Service document of the run.
 struct Service<'a> {
@@ -59,7 +56,9 @@ fn check(ctx: &ProjectContext<'_>, out: &mut Vec<ProjectDiagnostic>) {
         else {
             continue;
         };
-        if !clusters_through_dns(unit, set) {
+        let kubernetes = effective_value(set, "cache-stack")
+            .is_some_and(|v| v.eq_ignore_ascii_case("kubernetes"));
+        if !kubernetes || !clustered_workload(unit, set) {
             continue;
         }
         let Some((query, range)) = dns_query(unit.file, set) else {
@@ -68,7 +67,11 @@ fn check(ctx: &ProjectContext<'_>, out: &mut Vec<ProjectDiagnostic>) {
         let Some(wanted) = service_name(&query) else {
             continue;
         };
-        let namespace = wanted.namespace.or_else(|| workload_namespace(unit, set));
+        let namespace = wanted.namespace.or_else(|| {
+            workload_document(unit, set)?
+                .get_path(&["metadata", "namespace"])
+                .and_then(Node::as_str)
+        });
         let same_namespace = |s: &Service<'_>| {
             namespace.is_none() || s.namespace.is_none() || s.namespace == namespace
         };
@@ -117,22 +120,6 @@ fn check(ctx: &ProjectContext<'_>, out: &mut Vec<ProjectDiagnostic>) {
             });
         }
     }
-}
-
-/// A clustered Kubernetes workload discovering its peers with DNS_PING: `cache-stack=kubernetes`,
-/// not `cache=local`, not `start-dev`, and not a single replica.
-fn clusters_through_dns(unit: &ProjectUnit<'_>, set: &EnvSet) -> bool {
-    if !WORKLOADS.iter().any(|w| unit.unit.label.contains(w)) {
-        return false;
-    }
-    let kubernetes =
-        effective_value(set, "cache-stack").is_some_and(|v| v.eq_ignore_ascii_case("kubernetes"));
-    let local = effective_value(set, "cache").is_some_and(|v| v.eq_ignore_ascii_case("local"));
-    let dev = unit_shape(unit.file, unit.unit)
-        .is_some_and(|c| c.command_words.iter().any(|(w, _)| w == "start-dev"));
-    // `replicas` left out may be an autoscaler's to set: only an explicit 0 or 1 is alone.
-    let single = replicas(unit.file, unit.unit).is_some_and(|r| r <= 1);
-    kubernetes && !local && !dev && !single
 }
 
 /// The value of `-Djgroups.dns.query=` in the environment (`JAVA_OPTS_APPEND`, ...) or on the
@@ -201,22 +188,6 @@ fn service_name(query: &str) -> Option<ServiceName<'_>> {
         namespace,
         literal: !variable(query),
     })
-}
-
-/// `metadata.namespace` of the document the unit's container is in.
-fn workload_namespace<'a>(unit: &ProjectUnit<'a>, set: &EnvSet) -> Option<&'a str> {
-    let at = set
-        .image
-        .as_ref()
-        .map(|(_, r)| r.start)
-        .or_else(|| set.entries.first().map(|e| e.item_range.start))?;
-    unit.file
-        .tree()?
-        .roots
-        .iter()
-        .find(|root| root.range.start <= at && at < root.range.end)?
-        .get_path(&["metadata", "namespace"])
-        .and_then(Node::as_str)
 }
 
 /// The Services of one file (`kind: Service`, core API), ExternalName ones left out.

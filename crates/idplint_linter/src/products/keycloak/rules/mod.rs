@@ -18,6 +18,7 @@ mod legacy_system_property;
 mod literal_secret;
 mod load_balancer_health_check_on_main_port;
 mod management_port_published;
+mod network_policy_blocks_jgroups;
 mod optimized_build_time_option;
 mod option_precedence;
 mod preview_features_in_production;
@@ -36,9 +37,12 @@ mod wildfly_variable;
 #[cfg(test)]
 pub use unknown_option::COVERED_BY_OTHER_RULES;
 
-use crate::rule::{NativeRuleFactory, RuleContext};
+use crate::products::keycloak::extract::{replicas, unit_shape};
+use crate::products::keycloak::values::effective_value;
+use crate::rule::{NativeRuleFactory, ProjectUnit, RuleContext};
 use crate::unit::{EnvEntry, EnvSet, UnitContent, ValueKind};
 use crate::version::ProductVersion;
+use idplint_syntax::Node;
 
 pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
     vec![
@@ -110,6 +114,10 @@ pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
             several_non_xa_datasources::factory,
         ),
         (
+            network_policy_blocks_jgroups::ID,
+            network_policy_blocks_jgroups::factory,
+        ),
+        (
             start_without_hostname_or_tls::ID,
             start_without_hostname_or_tls::factory,
         ),
@@ -168,6 +176,40 @@ fn production_literals<'a>(
         }
         Some((entry, entry.value.as_deref()?))
     })
+}
+
+/// Workloads whose pods form one Keycloak cluster (a Job or a bare Pod does not).
+const CLUSTER_WORKLOADS: [&str; 2] = ["of Deployment `", "of StatefulSet `"];
+
+/// Whether a unit is a Kubernetes Deployment or StatefulSet whose pods should form one
+/// cluster: not `cache=local`, not `start-dev`, and `replicas` not 0 or 1 (left out, it may
+/// be an autoscaler's to set).
+pub(crate) fn clustered_workload(unit: &ProjectUnit<'_>, set: &EnvSet) -> bool {
+    if !CLUSTER_WORKLOADS
+        .iter()
+        .any(|w| unit.unit.label.contains(w))
+    {
+        return false;
+    }
+    let local = effective_value(set, "cache").is_some_and(|v| v.eq_ignore_ascii_case("local"));
+    let dev = unit_shape(unit.file, unit.unit)
+        .is_some_and(|c| c.command_words.iter().any(|(w, _)| w == "start-dev"));
+    let single = replicas(unit.file, unit.unit).is_some_and(|r| r <= 1);
+    !local && !dev && !single
+}
+
+/// The YAML document (Deployment, StatefulSet, ...) a unit's container is in.
+pub(crate) fn workload_document<'a>(unit: &ProjectUnit<'a>, set: &EnvSet) -> Option<&'a Node> {
+    let at = set
+        .image
+        .as_ref()
+        .map(|(_, r)| r.start)
+        .or_else(|| set.entries.first().map(|e| e.item_range.start))?;
+    unit.file
+        .tree()?
+        .roots
+        .iter()
+        .find(|root| root.range.start <= at && at < root.range.end)
 }
 
 /// The version a rule checks against: the target, else the current version.
