@@ -845,6 +845,18 @@ fn dns_query_naming_a_service_with_a_cluster_ip() {
     ];
     assert!(run_findings(&renamed, &options, CODE).is_empty());
 
+    // Another environment's headless Service of the same name does not fix this one.
+    let other_environment = service
+        .0
+        .replace("cluster/service.yaml", "staging/service.yaml");
+    let headless = service.1.replace("spec:\n", "spec:\n  clusterIP: None\n");
+    let run = [
+        (service.0.as_str(), service.1.as_str()),
+        (other_environment.as_str(), headless.as_str()),
+        (broken.0.as_str(), broken.1.as_str()),
+    ];
+    assert_eq!(run_findings(&run, &options, CODE).len(), 1);
+
     // One replica has nobody to find; the Service in another namespace is another Service.
     let single = broken.1.replace("replicas: 3", "replicas: 1");
     let run = [

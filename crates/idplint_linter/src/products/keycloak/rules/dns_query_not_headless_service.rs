@@ -75,10 +75,16 @@ fn check(ctx: &ProjectContext<'_>, out: &mut Vec<ProjectDiagnostic>) {
         let same_namespace = |s: &Service<'_>| {
             namespace.is_none() || s.namespace.is_none() || s.namespace == namespace
         };
-        let named: Vec<&Service<'_>> = services
+        let directory = parent_dir(unit.file.path);
+        let mut named: Vec<&Service<'_>> = services
             .iter()
             .filter(|s| s.name == wanted.name && same_namespace(s))
             .collect();
+        // Several environments of one repository may each define the Service: the one next
+        // to the workload is the one deployed with it.
+        if named.iter().any(|s| parent_dir(s.path) == directory) {
+            named.retain(|s| parent_dir(s.path) == directory);
+        }
         if named.iter().any(|s| s.headless) {
             continue;
         }
@@ -99,7 +105,6 @@ fn check(ctx: &ProjectContext<'_>, out: &mut Vec<ProjectDiagnostic>) {
             });
             continue;
         }
-        let directory = parent_dir(unit.file.path);
         let neighbours = services
             .iter()
             .any(|s| parent_dir(s.path) == directory && same_namespace(s));
