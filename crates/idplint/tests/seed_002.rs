@@ -161,6 +161,70 @@ fn upgraded_to_26_4_raises_no_error_and_keeps_the_json_layout() {
     assert!(after.contains("keycloak-test:v1\""), "{after}");
 }
 
+/// The seed's ECS service registers container `keycloak-test` (port 8080) of task definition
+/// `keycloak-test` in target group `keycloak-http`; its health check (`target-group.json`,
+/// `describe-target-groups` output: `/health/ready` on `traffic-port`) is then aimed at the
+/// main port, while 25+ serves health on 9000.
+#[test]
+fn load_balancer_health_check_follows_service_to_task_definition() {
+    const CODE: &str = "keycloak/load-balancer-health-check-on-main-port";
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/keycloak/seed-002-ecs");
+    let read = |name: &str| std::fs::read_to_string(root.join(name)).unwrap();
+    let dir = setup();
+    for name in ["service-definition.json", "target-group.json"] {
+        std::fs::write(dir.path().join(name), read(name)).unwrap();
+    }
+    let hits = |target: &str| -> Vec<(String, u64, String)> {
+        let output = run(
+            dir.path(),
+            &[
+                "check",
+                "--target",
+                target,
+                "--format",
+                "json",
+                "--exit-zero",
+            ],
+        );
+        let items: Value = serde_json::from_slice(&output.stdout).unwrap();
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|item| item["code"] == CODE)
+            .map(|item| {
+                (
+                    item["filename"].as_str().unwrap().to_string(),
+                    item["location"]["row"].as_u64().unwrap(),
+                    item["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let group = read("target-group.json");
+    let found = hits("keycloak=26.0.0");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].0.ends_with("target-group.json"), "{found:?}");
+    assert_eq!(found[0].1, row_of(&group, "\"HealthCheckPort\""));
+    assert!(
+        found[0].2.contains("`keycloak-http`") && found[0].2.contains("container port 8080"),
+        "{}",
+        found[0].2
+    );
+    // 24 still serves health on 8080; a check on 9000 is right for 25+.
+    assert!(hits("keycloak=24.0.5").is_empty());
+    std::fs::write(
+        dir.path().join("target-group.json"),
+        read("target-group-clean.json"),
+    )
+    .unwrap();
+    assert!(hits("keycloak=26.0.0").is_empty());
+    // Without the task definition nothing says the targets run Keycloak.
+    std::fs::write(dir.path().join("target-group.json"), &group).unwrap();
+    std::fs::remove_file(dir.path().join("task-definition.json")).unwrap();
+    assert!(hits("keycloak=26.0.0").is_empty());
+}
+
 fn longest_common_subsequence(a: &[&str], b: &[&str]) -> usize {
     let mut row = vec![0usize; b.len() + 1];
     for x in a {

@@ -302,6 +302,7 @@ fn run_project_rules(
     let mut found: Vec<(usize, Diagnostic)> = Vec::new();
     {
         let mut units = Vec::new();
+        let parsed: Vec<&ParsedFile<'_>> = files.iter().map(|f| &f.file).collect();
         // Which file each unit of the run came from.
         let mut owners = Vec::new();
         for (index, file) in files.iter().enumerate() {
@@ -320,6 +321,7 @@ fn run_project_rules(
             }
             let ctx = ProjectContext {
                 paths,
+                files: &parsed,
                 units: &units,
                 meta: rule.meta(),
             };
@@ -330,6 +332,11 @@ fn run_project_rules(
                 // rather than misplace it.
                 if let (Some(owner), Some(project_unit)) = (owners.get(unit), units.get(unit)) {
                     found.push((*owner, unit_to_host(project_unit.unit, diagnostic)));
+                } else if let Some(file) = unit
+                    .checked_sub(units.len())
+                    .filter(|file| *file < parsed.len())
+                {
+                    found.push((file, diagnostic));
                 }
             }
         }

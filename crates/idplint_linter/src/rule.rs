@@ -126,6 +126,9 @@ pub struct ProjectUnit<'a> {
 pub struct ProjectContext<'a> {
     /// Every file of the run, whether idplint found anything in it or not.
     pub paths: &'a [&'a str],
+    /// Every file of the run that parsed, whether it holds units or not: cross-file rules
+    /// about deployments need manifests no product extracts (a Kubernetes Service).
+    pub files: &'a [&'a ParsedFile<'a>],
     pub units: &'a [ProjectUnit<'a>],
     pub meta: &'a RuleMeta,
 }
@@ -143,11 +146,24 @@ impl ProjectContext<'_> {
             diagnostic: Diagnostic::new(self.meta.id.clone(), self.meta.severity, message, range),
         }
     }
+
+    /// A finding in `files[file]`, in that file's own coordinates: for what is wrong in a file
+    /// that holds no unit (a load balancer's target group checked against a task definition).
+    pub fn file_diagnostic(
+        &self,
+        file: usize,
+        range: TextRange,
+        message: impl Into<String>,
+    ) -> ProjectDiagnostic {
+        self.diagnostic(self.units.len() + file, range, message)
+    }
 }
 
 /// A finding of a cross-file rule, in the coordinates of `ProjectContext::units[unit]` (the
 /// engine maps it to the host file like any other).
 pub struct ProjectDiagnostic {
+    /// An index into `ProjectContext::units`; `units.len() + i` stands for `files[i]` (see
+    /// `ProjectContext::file_diagnostic`), whose ranges are already host ranges.
     pub unit: usize,
     pub diagnostic: Diagnostic,
 }

@@ -985,3 +985,278 @@ fn copied_cache_xml_redefining_default_caches_on_26_4() {
     let elsewhere = xml_path.replace("cache-xml/conf", "other-project/conf");
     assert_eq!(run(&mutate, &elsewhere), [8, 15, 16]);
 }
+
+/// `(file index, row, message)` of every finding of `code` in a run.
+fn run_findings(
+    files: &[(&str, &str)],
+    options: &LintOptions,
+    code: &str,
+) -> Vec<(usize, u32, String)> {
+    let registry = registry().unwrap();
+    let reports = idplint_linter::lint_files(registry, files, options);
+    let mut out = Vec::new();
+    for (index, (report, (_, text))) in reports.iter().zip(files).enumerate() {
+        let lines = LineIndex::new(text);
+        for d in report.diagnostics.iter().filter(|d| d.code == code) {
+            let row = lines.line_col(d.range.start, text).row;
+            out.push((index, row, d.message.clone()));
+        }
+    }
+    out
+}
+
+/// The 1-based row of the first line of `text` that contains `needle`.
+fn row_containing(text: &str, needle: &str) -> u32 {
+    let index = text.lines().position(|l| l.contains(needle));
+    index
+        .map(|i| i as u32 + 1)
+        .unwrap_or_else(|| panic!("{needle} not in the fixture"))
+}
+
+/// The rows of `found`, which must be exactly `[row]`.
+fn assert_only_row(found: &[(usize, u32, String)], row: u32) {
+    let rows: Vec<u32> = found.iter().map(|f| f.1).collect();
+    assert_eq!(rows, vec![row], "{found:#?}");
+}
+
+#[test]
+fn dns_query_naming_a_service_with_a_cluster_ip() {
+    const CODE: &str = "keycloak/dns-query-not-headless-service";
+    let service = fixture("cluster/service.yaml");
+    let discovery = fixture("cluster/discovery-service.yaml");
+    let broken = fixture("cluster/statefulset.yaml");
+    let clean = fixture("cluster/statefulset-clean.yaml");
+    let typo = fixture("cluster/statefulset-typo.yaml");
+    let options = LintOptions::default();
+    // The StatefulSet queries `keycloak.auth.svc.cluster.local`, the Service of the other file.
+    let run = [
+        (service.0.as_str(), service.1.as_str()),
+        (broken.0.as_str(), broken.1.as_str()),
+    ];
+    let found = run_findings(&run, &options, CODE);
+    let query_row = row_containing(&broken.1, "jgroups.dns.query");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!((found[0].0, found[0].1), (1, query_row));
+    assert!(
+        found[0].2.contains("Service `keycloak`") && found[0].2.contains("service.yaml"),
+        "{}",
+        found[0].2
+    );
+
+    // The headless discovery Service is what the clean StatefulSet queries.
+    let run = [
+        (service.0.as_str(), service.1.as_str()),
+        (discovery.0.as_str(), discovery.1.as_str()),
+        (clean.0.as_str(), clean.1.as_str()),
+    ];
+    assert!(run_findings(&run, &options, CODE).is_empty());
+
+    // A misspelt name next to Services of the same namespace...
+    let run = [
+        (service.0.as_str(), service.1.as_str()),
+        (discovery.0.as_str(), discovery.1.as_str()),
+        (typo.0.as_str(), typo.1.as_str()),
+    ];
+    let found = run_findings(&run, &options, CODE);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!((found[0].0, found[0].1), (2, query_row));
+    assert!(found[0].2.contains("`keycloak-discovry`"), "{}", found[0].2);
+    // ...but not alone (the Services may live elsewhere), nor when Kustomize renames them.
+    let alone = [(typo.0.as_str(), typo.1.as_str())];
+    assert!(run_findings(&alone, &options, CODE).is_empty());
+    let kustomization_path = typo
+        .0
+        .replace("statefulset-typo.yaml", "kustomization.yaml");
+    let renamed = [
+        (service.0.as_str(), service.1.as_str()),
+        (typo.0.as_str(), typo.1.as_str()),
+        (
+            kustomization_path.as_str(),
+            "resources: [service.yaml, statefulset-typo.yaml]\nnamePrefix: prod-\n",
+        ),
+    ];
+    assert!(run_findings(&renamed, &options, CODE).is_empty());
+
+    // Another environment's headless Service of the same name does not fix this one.
+    let other_environment = service
+        .0
+        .replace("cluster/service.yaml", "staging/service.yaml");
+    let headless = service.1.replace("spec:\n", "spec:\n  clusterIP: None\n");
+    let run = [
+        (service.0.as_str(), service.1.as_str()),
+        (other_environment.as_str(), headless.as_str()),
+        (broken.0.as_str(), broken.1.as_str()),
+    ];
+    assert_eq!(run_findings(&run, &options, CODE).len(), 1);
+
+    // One replica has nobody to find; the Service in another namespace is another Service.
+    let single = broken.1.replace("replicas: 3", "replicas: 1");
+    let run = [
+        (service.0.as_str(), service.1.as_str()),
+        (broken.0.as_str(), single.as_str()),
+    ];
+    assert!(run_findings(&run, &options, CODE).is_empty());
+    let elsewhere = service.1.replace("namespace: auth", "namespace: web");
+    let run = [
+        (service.0.as_str(), elsewhere.as_str()),
+        (broken.0.as_str(), broken.1.as_str()),
+    ];
+    assert!(run_findings(&run, &options, CODE).is_empty());
+}
+
+#[test]
+fn custom_cache_file_across_26_2_needs_an_explicit_mtls_setting() {
+    const CODE: &str = "keycloak/cache-mtls-default-on-custom-stack";
+    let broken = fixture("cluster/docker-compose.yml");
+    let clean = fixture("cluster/docker-compose.clean.yml");
+    // The image says 26.1.4 (current); the target is 26.2.5.
+    let found = run_findings(&[(&broken.0, &broken.1)], &target("26.2.5"), CODE);
+    assert_only_row(&found, row_containing(&broken.1, "KC_CACHE_CONFIG_FILE"));
+    assert!(run_findings(&[(&clean.0, &clean.1)], &target("26.2.5"), CODE).is_empty());
+    // Not an upgrade across 26.2: staying on 26.1, or already on 26.2.
+    assert!(run_findings(&[(&broken.0, &broken.1)], &target("26.1.4"), CODE).is_empty());
+    let on_26_2 = broken.1.replace("keycloak:26.1.4", "keycloak:26.2.5");
+    assert!(run_findings(&[(&broken.0, &on_26_2)], &target("26.4.0"), CODE).is_empty());
+}
+
+#[test]
+fn operator_instances_count_as_replicas() {
+    let registry = registry().unwrap();
+    let text = "apiVersion: k8s.keycloak.org/v2alpha1\nkind: Keycloak\nmetadata:\n  name: kc\nspec:\n  instances: 2\n  image: quay.io/keycloak/keycloak:26.2.5\n  additionalOptions:\n    - name: cache\n      value: local\n";
+    let report = lint(registry, "keycloak.yaml", text, &LintOptions::default());
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "keycloak/replicas-with-local-cache"
+                && d.message.starts_with("2 replicas")),
+        "{:#?}",
+        report.diagnostics
+    );
+    let single = text.replace("instances: 2", "instances: 1");
+    let report = lint(registry, "keycloak.yaml", &single, &LintOptions::default());
+    assert!(
+        !report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "keycloak/replicas-with-local-cache")
+    );
+}
+
+#[test]
+fn cache_options_given_only_to_build_are_lost_from_25() {
+    const CODE: &str = "keycloak/runtime-option-only-at-build";
+    let (path, text) = fixture("cluster/build-script.yaml");
+    let (clean_path, clean) = fixture("cluster/build-script-clean.yaml");
+    // The image says 25.0.6; every other finding of the fixture is someone else's.
+    let found = run_findings(&[(&path, &text)], &LintOptions::default(), CODE);
+    let row = row_containing(&text, "--cache-stack");
+    let messages: Vec<&str> = found.iter().map(|f| f.2.as_str()).collect();
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found.iter().all(|f| f.1 == row), "{found:#?}");
+    assert!(messages[0].contains("`--cache`") && messages[1].contains("`--cache-stack`"));
+    // `--db` and `--health-enabled` are build-time options: right where they are.
+    assert!(
+        !messages
+            .iter()
+            .any(|m| m.contains("--db") || m.contains("--health"))
+    );
+    assert!(run_findings(&[(&clean_path, &clean)], &LintOptions::default(), CODE).is_empty());
+    // Up to 24 the cache options were build-time.
+    assert!(run_findings(&[(&path, &text)], &target("24.0.5"), CODE).is_empty());
+    // Set for `start` through the environment as well: nothing is lost.
+    let with_env = text.replace(
+        "          env:\n",
+        "          env:\n            - name: KC_CACHE\n              value: ispn\n            - name: KC_CACHE_STACK\n              value: kubernetes\n",
+    );
+    assert!(run_findings(&[(&path, &with_env)], &LintOptions::default(), CODE).is_empty());
+}
+
+#[test]
+fn at_most_one_non_xa_datasource() {
+    const CODE: &str = "keycloak/several-non-xa-datasources";
+    let (path, text) = fixture("datasources/keycloak.conf");
+    let (clean_path, clean) = fixture("datasources/keycloak-clean.conf");
+    let found = run_findings(&[(&path, &text)], &target("26.4.0"), CODE);
+    assert_only_row(
+        &found,
+        row_containing(&text, "transaction-xa-enabled-legacy-users"),
+    );
+    assert!(
+        found[0].2.contains("the default datasource"),
+        "{}",
+        found[0].2
+    );
+    assert!(run_findings(&[(&clean_path, &clean)], &target("26.4.0"), CODE).is_empty());
+    // 25 did not have the rule yet; an XA default datasource leaves room for one non-XA.
+    assert!(run_findings(&[(&path, &text)], &target("25.0.6"), CODE).is_empty());
+    let xa = text.replace(
+        "transaction-xa-enabled=false",
+        "transaction-xa-enabled=true",
+    );
+    assert!(run_findings(&[(&path, &xa)], &target("26.4.0"), CODE).is_empty());
+    // An unset default is non-XA only where the server builds with these options: a Compose
+    // service starting the stock image without `--optimized`, not keycloak.conf alone.
+    let unset = text.replace("transaction-xa-enabled=false\n", "");
+    assert!(run_findings(&[(&path, &unset)], &target("26.4.0"), CODE).is_empty());
+    let compose = "services:\n  keycloak:\n    image: quay.io/keycloak/keycloak:26.4.0\n    command: [start]\n    environment:\n      KC_DB_KIND_LEGACY: mariadb\n      KC_TRANSACTION_XA_ENABLED_LEGACY: \"false\"\n";
+    let found = run_findings(
+        &[("docker-compose.yml", compose)],
+        &LintOptions::default(),
+        CODE,
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let custom = compose
+        .replace(
+            "quay.io/keycloak/keycloak:26.4.0",
+            "registry.example.com/kc:26.4.0",
+        )
+        .replace("[start]", "[start, --optimized]");
+    assert!(run_findings(&[("docker-compose.yml", &custom)], &target("26.4.0"), CODE).is_empty());
+}
+
+#[test]
+fn network_policy_that_cuts_the_cluster_ports() {
+    const CODE: &str = "keycloak/network-policy-blocks-jgroups";
+    let workload = fixture("cluster/statefulset-clean.yaml");
+    let discovery = fixture("cluster/discovery-service.yaml");
+    let policy = fixture("cluster/network-policy.yaml");
+    let clean = fixture("cluster/network-policy-clean.yaml");
+    let options = LintOptions::default();
+    let run_with = |policy_text: &str| {
+        let run = [
+            (workload.0.as_str(), workload.1.as_str()),
+            (discovery.0.as_str(), discovery.1.as_str()),
+            (policy.0.as_str(), policy_text),
+        ];
+        run_findings(&run, &options, CODE)
+    };
+    // The policy file holds no Keycloak unit; the finding is on its `ingress:`.
+    let found = run_with(&policy.1);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].0, 2);
+    assert_eq!(found[0].1, row_containing(&policy.1, "  ingress:"));
+    assert!(
+        found[0].2.contains("TCP 7800 and TCP 57800") && found[0].2.contains("`keycloak`"),
+        "{}",
+        found[0].2
+    );
+    assert!(run_with(&clean.1).is_empty());
+    // Another namespace's policy, or a selector idplint does not evaluate: not reported.
+    assert!(run_with(&policy.1.replace("namespace: auth", "namespace: web")).is_empty());
+    let expressions = policy.1.replace(
+        "    matchLabels:\n      app: keycloak\n",
+        "    matchExpressions:\n      - {key: app, operator: In, values: [keycloak]}\n",
+    );
+    assert!(run_with(&expressions).is_empty());
+    // A rule open to every source on every port admits the cluster traffic too.
+    let open = policy.1.replace(
+        "      ports:\n        - protocol: TCP\n          port: 8080\n",
+        "",
+    );
+    let open = open.replace(
+        "    - from:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: ingress-nginx\n",
+        "    - {}\n",
+    );
+    assert!(run_with(&open).is_empty(), "{open}");
+}

@@ -437,6 +437,16 @@ pub(crate) fn unit_shape(file: &ParsedFile<'_>, unit: &Unit) -> Option<Shape> {
     found
 }
 
+/// How many Keycloak processes a unit's workload runs: Kubernetes `spec.replicas`, Compose
+/// `deploy.replicas`/`scale`, or the Operator CR's `spec.instances`. `None` when the file
+/// does not say.
+pub(crate) fn replicas(file: &ParsedFile<'_>, unit: &Unit) -> Option<u64> {
+    if let Some(shape) = unit_shape(file, unit) {
+        return shape.replicas;
+    }
+    operator::instances(file.tree()?, &unit.label)
+}
+
 /// Every Compose service, Kubernetes pod-spec container and ECS container definition of a
 /// YAML or JSON file, in document order.
 pub(crate) fn containers<'a>(file: &ParsedFile<'_>, doc: &'a Document) -> Vec<Container<'a>> {

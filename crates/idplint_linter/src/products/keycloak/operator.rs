@@ -55,6 +55,26 @@ pub(crate) fn is_keycloak_cr(root: &Node) -> bool {
     api.is_some_and(|a| a.starts_with("k8s.keycloak.org/")) && kind == Some("Keycloak")
 }
 
+/// What a CR's unit is called, so rules can find the document a unit came from.
+fn cr_label(root: &Node) -> String {
+    let name = root
+        .get_path(&["metadata", "name"])
+        .and_then(Node::as_str)
+        .unwrap_or("");
+    format!("Keycloak CR `{name}`")
+}
+
+/// `spec.instances` of the CR a unit was built from: the number of Keycloak pods the Operator
+/// runs, which is what `replicas` is for a Deployment.
+pub(crate) fn instances(doc: &Document, label: &str) -> Option<u64> {
+    doc.roots
+        .iter()
+        .filter(|root| is_keycloak_cr(root))
+        .find(|root| cr_label(root) == label)?
+        .get_path(&["spec", "instances"])
+        .and_then(|n| n.as_str()?.trim().parse().ok())
+}
+
 /// The unit of one Keycloak CR document.
 pub(crate) fn cr_unit(file: &ParsedFile<'_>, doc: &Document, root: &Node) -> Option<Unit> {
     let spec = root.get("spec").map(|e| &e.value)?;
@@ -87,15 +107,7 @@ pub(crate) fn cr_unit(file: &ParsedFile<'_>, doc: &Document, root: &Node) -> Opt
         })
     });
     set.image = image;
-    let name = root
-        .get_path(&["metadata", "name"])
-        .and_then(Node::as_str)
-        .unwrap_or("");
-    Some(finish(
-        format!("Keycloak CR `{name}`"),
-        set,
-        detected_version,
-    ))
+    Some(finish(cr_label(root), set, detected_version))
 }
 
 /// A first-class field: reported on its key and value, never rewritten (`editable: false`).

@@ -8,7 +8,7 @@ use crate::products::keycloak::extract::{Shape, unit_shape};
 use crate::products::keycloak::probes::{Probe, target_group_probes};
 use crate::products::keycloak::values::{effective_value, is_true};
 use crate::rule::{FnRule, Rule, RuleContext, RuleMeta};
-use crate::unit::UnitKind;
+use crate::unit::{EnvSet, UnitKind};
 use crate::version::ProductVersion;
 use idplint_diagnostics::{Applicability, Diagnostic, Edit, Fix};
 use std::sync::Arc;
@@ -45,43 +45,60 @@ pub(super) fn port_option(set: &crate::unit::EnvSet, option: &str, default: u32)
         .unwrap_or(default)
 }
 
-/// Whether a build-time switch is on for the process: set to `true` in its own options, or,
-/// when it leaves it unset, in the `kc.sh build` of its image (Dockerfile stages).
-pub(super) fn enabled(set: &crate::unit::EnvSet, shape: &Shape, option: &str) -> bool {
-    if crate::products::keycloak::values::effective(set, option).is_some() {
-        return is_true(set, option);
-    }
-    shape
-        .build
-        .as_ref()
-        .and_then(|b| b.built_value(option).flatten())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+/// Which management endpoints a process turns on: `health-enabled` and `metrics-enabled` set
+/// to `true` in its own options or, when it leaves one unset, in the `kc.sh build` of its
+/// image (Dockerfile stages).
+#[derive(Clone, Copy)]
+pub(super) struct Enabled {
+    pub health: bool,
+    pub metrics: bool,
 }
 
-fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(set) = env_set(ctx) else { return };
-    let (Some(version), Some(v25), Some(v26_4)) = (
-        target(ctx),
-        ProductVersion::parse("25.0.0"),
-        ProductVersion::parse("26.4.0"),
-    ) else {
-        return;
-    };
-    if *version < v25 {
-        return;
+impl Enabled {
+    pub(super) fn of(set: &EnvSet, shape: Option<&Shape>) -> Self {
+        let on = |option: &str| {
+            if crate::products::keycloak::values::effective(set, option).is_some() {
+                return is_true(set, option);
+            }
+            shape
+                .and_then(|s| s.build.as_ref())
+                .and_then(|b| b.built_value(option).flatten())
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+        };
+        Self {
+            health: on("health-enabled"),
+            metrics: on("metrics-enabled"),
+        }
     }
-    let Some(container) = unit_shape(ctx.file, ctx.unit) else {
-        return;
-    };
-    let health = enabled(set, &container, "health-enabled");
-    let metrics = enabled(set, &container, "metrics-enabled");
+}
+
+/// Whether a request for `path` on `port` misses on Keycloak `version` with these options:
+/// the endpoint it names is served on the management port and `port` is a main HTTP(S) port.
+/// `None` before 25, with `legacy-observability-interface=true`, for a disabled endpoint, and
+/// for health on 26.4+ with `http-management-health-enabled=false`.
+pub(super) fn misses_management_port(
+    set: &EnvSet,
+    enabled: Enabled,
+    version: &ProductVersion,
+    path: &str,
+    port: u32,
+) -> Option<Endpoint> {
+    let (v25, v26_4) = (
+        ProductVersion::parse("25.0.0")?,
+        ProductVersion::parse("26.4.0")?,
+    );
     // The deprecated switch keeps both endpoints on the main port (25 and 26.x).
-    if (!health && !metrics) || is_true(set, "legacy-observability-interface") {
-        return;
+    if *version < v25 || is_true(set, "legacy-observability-interface") {
+        return None;
     }
     let health_on_main = *version >= v26_4
         && effective_value(set, "http-management-health-enabled")
             .is_some_and(|v| v.eq_ignore_ascii_case("false"));
+    let endpoint = endpoint(path)?;
+    let served_on_management = match endpoint {
+        Endpoint::Health => enabled.health && !health_on_main,
+        Endpoint::Metrics => enabled.metrics,
+    };
     let management = port_option(set, "http-management-port", 9000);
     let main_ports = [
         port_option(set, "http-port", 8080),
@@ -89,6 +106,20 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         8080,
         8443,
     ];
+    (served_on_management && port != management && main_ports.contains(&port)).then_some(endpoint)
+}
+
+fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(set) = env_set(ctx) else { return };
+    let Some(version) = target(ctx) else { return };
+    let Some(container) = unit_shape(ctx.file, ctx.unit) else {
+        return;
+    };
+    let enabled = Enabled::of(set, Some(&container));
+    if !enabled.health && !enabled.metrics {
+        return;
+    }
+    let management = port_option(set, "http-management-port", 9000);
     // A CloudFormation template with one container: its load balancer health checks are
     // that container's too.
     let mut probes = container.probes.clone();
@@ -98,17 +129,11 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         probes.extend(target_group_probes(&doc.roots, ctx.file.text));
     }
     for probe in &probes {
-        let Some(endpoint) = endpoint(&probe.path) else {
-            continue;
-        };
-        let served_on_management = match endpoint {
-            Endpoint::Health => health && !health_on_main,
-            Endpoint::Metrics => metrics,
-        };
         let Some(port) = probe.port else { continue };
-        if !served_on_management || port == management || !main_ports.contains(&port) {
+        let Some(endpoint) = misses_management_port(set, enabled, version, &probe.path, port)
+        else {
             continue;
-        }
+        };
         out.push(report(ctx, probe, port, management, endpoint, version));
     }
 }

@@ -5,7 +5,7 @@
 //! `/auth/health/ready` without `http-relative-path=/auth`, or `/health/ready` on port 9000
 //! while the server runs under `/auth`, gets a 404 (traps T1 and T11).
 
-use super::health_check_on_main_port::{Endpoint, enabled, endpoint, port_option};
+use super::health_check_on_main_port::{Enabled, Endpoint, endpoint, port_option};
 use super::{env_set, target};
 use crate::products::keycloak::extract::unit_shape;
 use crate::products::keycloak::values::{effective_value, is_true};
@@ -43,8 +43,7 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     let Some(container) = unit_shape(ctx.file, ctx.unit) else {
         return;
     };
-    let health = enabled(set, &container, "health-enabled");
-    let metrics = enabled(set, &container, "metrics-enabled");
+    let Enabled { health, metrics } = Enabled::of(set, Some(&container));
     if !health && !metrics {
         return;
     }

@@ -3,10 +3,12 @@
 
 mod bitnami_variable_on_upstream_image;
 mod cache_config_redefines_default_cache;
+mod cache_mtls_default_on_custom_stack;
 mod command_in_one_element;
 mod db_url_with_parts;
 mod deprecated_option;
 mod deprecated_option_value;
+mod dns_query_not_headless_service;
 mod guessable_bootstrap_admin;
 mod health_check_on_main_port;
 mod health_check_relative_path;
@@ -15,12 +17,16 @@ mod invalid_option_value;
 mod kubernetes_stack_without_dns_query;
 mod legacy_system_property;
 mod literal_secret;
+mod load_balancer_health_check_on_main_port;
 mod management_port_published;
+mod network_policy_blocks_jgroups;
 mod optimized_build_time_option;
 mod option_precedence;
 mod preview_features_in_production;
 mod removed_feature;
 mod replicas_with_local_cache;
+mod runtime_option_only_at_build;
+mod several_non_xa_datasources;
 mod spi_option_legacy_syntax;
 mod start_dev_in_production;
 mod start_without_hostname_or_tls;
@@ -32,9 +38,12 @@ mod wildfly_variable;
 #[cfg(test)]
 pub use unknown_option::COVERED_BY_OTHER_RULES;
 
-use crate::rule::{NativeRuleFactory, RuleContext};
+use crate::products::keycloak::extract::{replicas, unit_shape};
+use crate::products::keycloak::values::effective_value;
+use crate::rule::{NativeRuleFactory, ProjectUnit, RuleContext};
 use crate::unit::{EnvEntry, EnvSet, UnitContent, ValueKind};
 use crate::version::ProductVersion;
+use idplint_syntax::Node;
 
 pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
     vec![
@@ -88,6 +97,30 @@ pub fn all() -> Vec<(&'static str, NativeRuleFactory)> {
         (
             replicas_with_local_cache::ID,
             replicas_with_local_cache::factory,
+        ),
+        (
+            dns_query_not_headless_service::ID,
+            dns_query_not_headless_service::factory,
+        ),
+        (
+            cache_mtls_default_on_custom_stack::ID,
+            cache_mtls_default_on_custom_stack::factory,
+        ),
+        (
+            load_balancer_health_check_on_main_port::ID,
+            load_balancer_health_check_on_main_port::factory,
+        ),
+        (
+            runtime_option_only_at_build::ID,
+            runtime_option_only_at_build::factory,
+        ),
+        (
+            several_non_xa_datasources::ID,
+            several_non_xa_datasources::factory,
+        ),
+        (
+            network_policy_blocks_jgroups::ID,
+            network_policy_blocks_jgroups::factory,
         ),
         (
             start_without_hostname_or_tls::ID,
@@ -148,6 +181,40 @@ fn production_literals<'a>(
         }
         Some((entry, entry.value.as_deref()?))
     })
+}
+
+/// Workloads whose pods form one Keycloak cluster (a Job or a bare Pod does not).
+const CLUSTER_WORKLOADS: [&str; 2] = ["of Deployment `", "of StatefulSet `"];
+
+/// Whether a unit is a Kubernetes Deployment or StatefulSet whose pods should form one
+/// cluster: not `cache=local`, not `start-dev`, and `replicas` not 0 or 1 (left out, it may
+/// be an autoscaler's to set).
+pub(crate) fn clustered_workload(unit: &ProjectUnit<'_>, set: &EnvSet) -> bool {
+    if !CLUSTER_WORKLOADS
+        .iter()
+        .any(|w| unit.unit.label.contains(w))
+    {
+        return false;
+    }
+    let local = effective_value(set, "cache").is_some_and(|v| v.eq_ignore_ascii_case("local"));
+    let dev = unit_shape(unit.file, unit.unit)
+        .is_some_and(|c| c.command_words.iter().any(|(w, _)| w == "start-dev"));
+    let single = replicas(unit.file, unit.unit).is_some_and(|r| r <= 1);
+    !local && !dev && !single
+}
+
+/// The YAML document (Deployment, StatefulSet, ...) a unit's container is in.
+pub(crate) fn workload_document<'a>(unit: &ProjectUnit<'a>, set: &EnvSet) -> Option<&'a Node> {
+    let at = set
+        .image
+        .as_ref()
+        .map(|(_, r)| r.start)
+        .or_else(|| set.entries.first().map(|e| e.item_range.start))?;
+    unit.file
+        .tree()?
+        .roots
+        .iter()
+        .find(|root| root.range.start <= at && at < root.range.end)
 }
 
 /// The version a rule checks against: the target, else the current version.

@@ -85,7 +85,7 @@ fn same_value(option: &str, value: &str, default: &str) -> bool {
 
 /// The official image (`quay.io/keycloak/keycloak`, Docker Hub `keycloak/keycloak`), which
 /// ships pre-built with default build options.
-fn is_stock_image(image: &str) -> bool {
+pub(super) fn is_stock_image(image: &str) -> bool {
     let repository = image_repository(&crate::products::keycloak::extract::resolve_defaults(image));
     repository == "keycloak/keycloak"
         || repository == "quay.io/keycloak/keycloak"

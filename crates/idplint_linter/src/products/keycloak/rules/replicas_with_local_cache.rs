@@ -1,9 +1,10 @@
 //! `keycloak/replicas-with-local-cache`: more than one replica of a server started with
 //! `cache=local`. Each node then keeps its own sessions, login flows and invalidations, so
-//! requests that land on another node lose the session and realm changes show up late.
+//! requests that land on another node lose the session and realm changes show up late. An
+//! Operator CR counts its `spec.instances`.
 
 use super::{env_set, runs_start_dev};
-use crate::products::keycloak::extract::unit_shape;
+use crate::products::keycloak::extract::replicas;
 use crate::products::keycloak::values::{effective, effective_value};
 use crate::rule::{FnRule, Rule, RuleContext, RuleMeta};
 use crate::unit::UnitKind;
@@ -26,10 +27,7 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     let Some(entry) = effective(set, "cache") else {
         return;
     };
-    let Some(replicas) = unit_shape(ctx.file, ctx.unit)
-        .and_then(|c| c.replicas)
-        .filter(|r| *r > 1)
-    else {
+    let Some(replicas) = replicas(ctx.file, ctx.unit).filter(|r| *r > 1) else {
         return;
     };
     out.push(
