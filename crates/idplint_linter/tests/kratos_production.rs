@@ -445,3 +445,38 @@ fn variables_get_the_production_checks_unless_the_setup_is_a_development_one() {
     );
     assert_no_secret_in_output(env, &report);
 }
+
+#[test]
+fn url_dsn_log_and_smtp_variables_get_the_production_checks() {
+    let compose = "services:\n  kratos:\n    image: oryd/kratos:v1.3.1\n    command: serve -c /etc/config/kratos/kratos.yml\n    environment:\n      SERVE_PUBLIC_BASE_URL: https://auth.example.com/\n      SELFSERVICE_FLOWS_LOGIN_UI_URL: http://app.example.com/login\n      SELFSERVICE_ALLOWED_RETURN_URLS: https://app.example.com/,http://legacy.example.com/\n      SELFSERVICE_FLOWS_SETTINGS_UI_URL: http://kratos-ui:3000/settings\n      DSN: memory\n      LOG_LEAK_SENSITIVE_VALUES: \"true\"\n      COURIER_SMTP_CONNECTION_URI: smtps://mailer:${SMTP_PASSWORD}@smtp.example.com:465/?skip_ssl_verify=true\n";
+    let report = lint_text("docker-compose.yml", compose);
+    assert_eq!(
+        rows(compose, &report.diagnostics),
+        expected(&[
+            ("kratos/insecure-url", 7),
+            ("kratos/insecure-url", 8),
+            ("kratos/sqlite-in-production", 10),
+            ("kratos/leak-sensitive-values", 11),
+            ("kratos/smtp-tls-disabled", 12),
+        ]),
+        "{:#?}",
+        report.diagnostics
+    );
+    // The one-label host of the settings UI (row 9) is a Compose network name, not the internet.
+    // The leak switch has an unsafe fix that turns it off in place.
+    let leak = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "kratos/leak-sensitive-values")
+        .unwrap();
+    let fix = leak.fix.as_ref().unwrap();
+    let fixed = idplint_diagnostics::apply_edits(compose, &fix.edits).unwrap();
+    assert!(
+        fixed.contains("LOG_LEAK_SENSITIVE_VALUES: \"false\""),
+        "{fixed}"
+    );
+    assert_no_secret_in_output(compose, &report);
+    // Started with `--dev`: a development setup, nothing to report.
+    let dev = compose.replace("kratos.yml\n", "kratos.yml --dev\n");
+    assert!(lint_text("docker-compose.yml", &dev).diagnostics.is_empty());
+}

@@ -139,15 +139,19 @@ pub(super) fn env_versions(ctx: &RuleContext<'_>) -> (Option<Release>, String) {
     )
 }
 
-/// A Kratos variable whose value is written in the file, with the config key it sets.
+/// A Kratos variable with a value in the file (wholly, or around `${VAR}` references), with
+/// the config key it sets.
 pub(super) struct EnvKey<'a> {
     pub entry: &'a EnvEntry,
     pub value: &'a str,
+    /// Whether the whole value is written in the file; false when part of it comes from
+    /// elsewhere (`smtps://mailer:${SMTP_PASSWORD}@...`).
+    pub literal: bool,
     /// The key path as addressed: `dsn`, `secrets.cookie`, `...providers[0].client_secret`.
     pub key: String,
 }
 
-/// The literal variables of a `KratosEnvSet` unit with the keys they set, when the process
+/// The variables of a `KratosEnvSet` unit with the keys they set, when the process
 /// runs in production; empty for a development one (`--dev` in its command, `DEV=true`, or a
 /// public base URL on this machine or a one-label network name, as for config files).
 pub(super) fn production_env_keys<'a>(ctx: &'a RuleContext<'_>) -> Vec<EnvKey<'a>> {
@@ -159,19 +163,15 @@ pub(super) fn production_env_keys<'a>(ctx: &'a RuleContext<'_>) -> Vec<EnvKey<'a
         .entries
         .iter()
         .filter_map(|entry| {
-            if entry.value_kind != ValueKind::Literal {
-                return None;
-            }
             let value = entry.value.as_deref()?;
-            if is_reference(value) {
-                return None;
-            }
+            let literal = entry.value_kind == ValueKind::Literal && !is_reference(value);
             let Lookup::Key(resolved) = lookup(&entry.name, release) else {
                 return None;
             };
             Some(EnvKey {
                 entry,
                 value,
+                literal,
                 key: resolved.display,
             })
         })
@@ -183,7 +183,11 @@ pub(super) fn production_env_keys<'a>(ctx: &'a RuleContext<'_>) -> Vec<EnvKey<'a
 }
 
 fn env_is_dev(ctx: &RuleContext<'_>, keys: &[EnvKey<'_>]) -> bool {
-    let value_of = |key: &str| keys.iter().find(|k| k.key == key).map(|k| k.value);
+    let value_of = |key: &str| {
+        keys.iter()
+            .find(|k| k.key == key && k.literal)
+            .map(|k| k.value)
+    };
     let dev_variable = value_of("dev").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
     let local = value_of("serve.public.base_url")
         .or_else(|| value_of("selfservice.default_browser_return_url"))

@@ -49,7 +49,7 @@ fn check(ctx: &crate::rule::RuleContext<'_>, out: &mut Vec<Diagnostic>) {
 
 /// `SECRETS_COOKIE=a,b`, `SECRETS_COOKIE='["a","b"]'` or `SECRETS_COOKIE_0=a`.
 fn check_variables(ctx: &crate::rule::RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-    for variable in production_env_keys(ctx) {
+    for variable in production_env_keys(ctx).into_iter().filter(|v| v.literal) {
         let Some(rest) = variable.key.strip_prefix("secrets.") else {
             continue;
         };

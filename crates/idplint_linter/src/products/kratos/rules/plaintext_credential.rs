@@ -81,6 +81,8 @@ fn check(ctx: &crate::rule::RuleContext<'_>, out: &mut Vec<Diagnostic>) {
 /// Literal variables in a container definition: the DSN, the SMTP URI and OIDC client secrets
 /// (one by one, or inside the JSON list of providers).
 fn check_variables(ctx: &crate::rule::RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    // `has_password` and the JSON check judge the parts themselves, so a DSN with a literal
+    // password and a `${DB_HOST}` still counts.
     for variable in production_env_keys(ctx) {
         let entry = variable.entry;
         if entry.source == EnvSource::DotEnv {
@@ -93,7 +95,8 @@ fn check_variables(ctx: &crate::rule::RuleContext<'_>, out: &mut Vec<Diagnostic>
                 providers_have_client_secret(variable.value)
             }
             _ => {
-                key.starts_with("selfservice.methods.oidc.config.providers[")
+                variable.literal
+                    && key.starts_with("selfservice.methods.oidc.config.providers[")
                     && key.ends_with(".client_secret")
                     && !variable.value.trim().is_empty()
             }

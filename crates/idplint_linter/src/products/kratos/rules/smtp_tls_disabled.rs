@@ -1,15 +1,39 @@
 //! `kratos/smtp-tls-disabled`: `courier.smtp.connection_uri` with `skip_ssl_verify=true` (no
 //! certificate check, honoured for `smtp://` and `smtps://` since 0.8) or, on `smtp://`,
 //! `disable_starttls=true` (mail and the SMTP password go in clear text), in a production
-//! config. The URI carries credentials: the message names the parameter, never the URI.
+//! config. The URI carries credentials: the message names the parameter, never the URI. The
+//! `COURIER_SMTP_CONNECTION_URI` variable of a production Kratos container counts too.
 
-use super::production_config;
+use super::{production_config, production_env_keys};
 use crate::products::kratos::url::Url;
+use crate::unit::UnitKind;
 use idplint_diagnostics::Diagnostic;
 
-kratos_rule!(SmtpTlsDisabled, "kratos/smtp-tls-disabled", KratosConfig);
+kratos_rule!(
+    SmtpTlsDisabled,
+    "kratos/smtp-tls-disabled",
+    KratosConfig,
+    KratosEnvSet
+);
 
 fn check(ctx: &crate::rule::RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    if ctx.unit.kind == UnitKind::KratosEnvSet {
+        for variable in production_env_keys(ctx) {
+            if variable.key != "courier.smtp.connection_uri"
+                || Url::parse(variable.value).is_some_and(|u| u.is_loopback())
+            {
+                continue;
+            }
+            let entry = variable.entry;
+            for finding in findings(variable.value) {
+                out.push(
+                    ctx.diagnostic(entry.name_range, finding.message())
+                        .with_help(finding.help()),
+                );
+            }
+        }
+        return;
+    }
     let Some((_, root)) = production_config(ctx) else {
         return;
     };
