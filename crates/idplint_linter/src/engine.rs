@@ -228,7 +228,7 @@ fn inherit_run_versions(stages: &mut [Prepared<'_>], options: &LintOptions) {
             };
             for (unit, versions) in file.units.iter().zip(&file.versions) {
                 if unit.kind.product() == product
-                    && let Some(version) = versions.target.as_ref().or(versions.current.as_ref())
+                    && let Some(version) = versions.checked()
                 {
                     seen.insert(version.clone());
                 }

@@ -190,6 +190,11 @@ pub struct Versions {
 }
 
 impl Versions {
+    /// The release a config is checked for: the target, else the current one.
+    pub fn checked(&self) -> Option<&ProductVersion> {
+        self.target.as_ref().or(self.current.as_ref())
+    }
+
     /// An upgrade from `current` to `target` crosses `at` (current < at <= target).
     pub fn crosses(&self, at: &ProductVersion) -> bool {
         match (&self.current, &self.target) {
@@ -248,6 +253,11 @@ pub fn image_version(image: &str) -> Option<(Product, ProductVersion, std::ops::
     // Bitnami tags look like `24.0.5-debian-12-r0`: the distro suffix is not a pre-release.
     let version_text = tag.split_once("-debian").map_or(tag, |(v, _)| v);
     let version = ProductVersion::parse(version_text)?;
+    // A date or build number (`registry.example.com/iam/keycloak:2026.12`) tags a team's own
+    // image; neither product has a release numbered anywhere near that.
+    if version.major() >= 100 {
+        return None;
+    }
     // Legacy Keycloak images before 17 are WildFly based.
     let product = if product == Product::Keycloak && version.major() < 17 {
         Product::KeycloakWildfly
@@ -296,6 +306,8 @@ mod tests {
         let (p, ver, _) = image_version("docker.io/bitnami/keycloak:24.0.5-debian-12-r0").unwrap();
         assert_eq!((p, ver), (Product::Keycloak, v("24.0.5")));
         assert!(image_version("quay.io/keycloak/keycloak:latest").is_none());
+        assert!(image_version("registry.example.com/iam/keycloak:2026.12").is_none());
+        assert!(image_version("acme/kratos:20261204").is_none());
         assert!(image_version("postgres:16").is_none());
         assert!(image_version("localhost:5000/keycloak").is_none());
         assert!(image_version("keycloak-test:v1").is_none());

@@ -1260,3 +1260,52 @@ fn network_policy_that_cuts_the_cluster_ports() {
     );
     assert!(run_with(&open).is_empty(), "{open}");
 }
+
+#[test]
+fn compose_service_built_from_a_dockerfile_of_the_run_is_judged_against_that_build() {
+    let registry = registry().unwrap();
+    let (compose_path, compose) = fixture("compose-build/docker-compose.yml");
+    let (dockerfile_path, dockerfile) = fixture("compose-build/keycloak/Dockerfile.prod");
+    let found = |compose: &str, files: &[(&str, &str)]| {
+        let mut run = vec![(compose_path.as_str(), compose)];
+        run.extend_from_slice(files);
+        let reports = idplint_linter::lint_files(registry, &run, &target("26.4.0"));
+        let index = LineIndex::new(compose);
+        reports[0]
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "keycloak/optimized-build-time-option")
+            .map(|d| {
+                (
+                    index.line_col(d.range.start, compose).row,
+                    d.message.clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let with_dockerfile = [(dockerfile_path.as_str(), dockerfile.as_str())];
+    let findings = found(&compose, &with_dockerfile);
+    // `KC_DB=mysql` against a PostgreSQL build, metrics the build did not enable; health was
+    // built in, so `KC_HEALTH_ENABLED=true` matches.
+    assert_eq!(
+        findings.iter().map(|(row, _)| *row).collect::<Vec<_>>(),
+        [12, 17],
+        "{findings:#?}"
+    );
+    assert!(
+        findings[0].1.contains("built with `postgres`")
+            && findings[0].1.contains("Dockerfile.prod"),
+        "{}",
+        findings[0].1
+    );
+    // The values the build used: nothing to report.
+    let matching = compose
+        .replace("KC_DB: mysql", "KC_DB: postgres")
+        .replace("      KC_METRICS_ENABLED: \"true\"\n", "");
+    assert!(found(&matching, &with_dockerfile).is_empty());
+    // Without the Dockerfile in the run the build is unknown: silent, not guessed.
+    assert!(found(&compose, &[]).is_empty());
+    // `target:` picks the stage; a stage without the build knows nothing of it.
+    let builder = compose.replace("target: runtime", "target: missing");
+    assert!(found(&builder, &with_dockerfile).is_empty());
+}

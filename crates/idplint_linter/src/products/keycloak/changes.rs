@@ -163,10 +163,7 @@ fn env_set<'a>(ctx: &'a RuleContext<'_>) -> Option<&'a EnvSet> {
 
 /// The version rules compare against: the target, else the current version.
 fn effective_target<'a>(ctx: &'a RuleContext<'_>) -> Option<&'a ProductVersion> {
-    ctx.versions
-        .target
-        .as_ref()
-        .or(ctx.versions.current.as_ref())
+    ctx.versions.checked()
 }
 
 struct OptionRemoved {

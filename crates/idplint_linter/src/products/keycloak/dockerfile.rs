@@ -640,6 +640,7 @@ fn stage_unit(stage: Stage, doc: &Dockerfile, text: &str, count: usize) -> Optio
         published: Vec::new(),
         containers_in_file: count,
         build: stage.build.clone(),
+        compose_build: None,
     };
     Some(StageUnit {
         unit: finish(stage.label, set, detected_version),

@@ -270,6 +270,48 @@ pub(crate) struct Container<'a> {
     pub outside_config: bool,
     /// Compose `ports` (short and long syntax); empty elsewhere.
     pub published: Vec<PublishedPort>,
+    /// Compose `build:`: the image is built from a Dockerfile, maybe one of the same run.
+    pub compose_build: Option<ComposeBuild>,
+}
+
+/// A Compose service's `build:` (`build: ./keycloak`, or `context`, `dockerfile`, `target`).
+#[derive(Clone, Debug)]
+pub(crate) struct ComposeBuild {
+    /// The build context, relative to the Compose file.
+    pub context: String,
+    /// The Dockerfile, relative to the context (`Dockerfile` when not given).
+    pub dockerfile: String,
+    /// The stage to build (`target:`); the last stage when not given.
+    pub target: Option<String>,
+}
+
+/// `build: ./dir` or `build: {context: ./dir, dockerfile: Dockerfile.prod, target: runtime}`.
+/// An inline Dockerfile (`dockerfile_inline`) or a remote context names no file of the run.
+fn compose_build(node: &Node) -> Option<ComposeBuild> {
+    if let Some(context) = node.as_str() {
+        return Some(ComposeBuild {
+            context: context.to_string(),
+            dockerfile: "Dockerfile".to_string(),
+            target: None,
+        });
+    }
+    let field = |key: &str| {
+        node.get(key)
+            .and_then(|e| e.value.as_str())
+            .map(str::to_string)
+    };
+    if node.get("dockerfile_inline").is_some() {
+        return None;
+    }
+    let context = field("context").unwrap_or_else(|| ".".to_string());
+    if context.contains("://") || context.starts_with("git@") {
+        return None;
+    }
+    Some(ComposeBuild {
+        context,
+        dockerfile: field("dockerfile").unwrap_or_else(|| "Dockerfile".to_string()),
+        target: field("target"),
+    })
 }
 
 /// A Compose port publication.
@@ -367,6 +409,8 @@ pub(crate) struct Shape {
     pub containers_in_file: usize,
     /// What `kc.sh build` baked into the image (Dockerfile stages that run or copy a build).
     pub build: Option<super::dockerfile::ImageBuild>,
+    /// Compose `build:` of the service.
+    pub compose_build: Option<ComposeBuild>,
 }
 
 type ShapeCache = Option<(String, Vec<(String, Option<TextRange>, Shape)>)>;
@@ -428,6 +472,7 @@ pub(crate) fn unit_shape(file: &ParsedFile<'_>, unit: &Unit) -> Option<Shape> {
                 published: c.published,
                 containers_in_file: count,
                 build: None,
+                compose_build: c.compose_build,
             };
             (c.label, image, shape)
         })
@@ -524,6 +569,7 @@ fn compose_container<'a>(host: &Host<'_>, service: &'a Entry) -> Option<Containe
         .map(|e| compose_probes(&e.value, host.text))
         .unwrap_or_default();
     let published = compose_ports(get_merged(body, "ports").map(|e| &e.value), host.text);
+    let compose_build = get_merged(body, "build").and_then(|e| compose_build(&e.value));
     Some(Container {
         label: format!("Compose service `{name}`"),
         name: name.to_string(),
@@ -534,6 +580,7 @@ fn compose_container<'a>(host: &Host<'_>, service: &'a Entry) -> Option<Containe
         replicas,
         outside_config,
         published,
+        compose_build,
     })
 }
 
@@ -840,6 +887,7 @@ fn pod_container<'a>(host: &Host<'_>, container: &'a Node, origin: &Origin) -> C
         replicas: origin.replicas,
         outside_config: outside_config(container, origin.ecs),
         published: Vec::new(),
+        compose_build: None,
     }
 }
 

@@ -182,7 +182,7 @@ fn matches(pattern: &[String], path: &[&str]) -> bool {
 }
 
 fn fires(claim: &Claim, versions: &Versions) -> bool {
-    let Some(target) = versions.target.as_ref().or(versions.current.as_ref()) else {
+    let Some(target) = versions.checked() else {
         return false;
     };
     claim.from.as_ref().is_none_or(|from| target >= from)

@@ -76,10 +76,7 @@ fn check(ctx: &ProjectContext<'_>, out: &mut Vec<ProjectDiagnostic>) {
 
 /// The release a unit is checked for: target, else current.
 fn release_of(unit: &ProjectUnit<'_>) -> Option<ProductVersion> {
-    unit.versions
-        .target
-        .clone()
-        .or_else(|| unit.versions.current.clone())
+    unit.versions.checked().cloned()
 }
 
 /// The Keycloak processes configured in the cache file's directory or above it.

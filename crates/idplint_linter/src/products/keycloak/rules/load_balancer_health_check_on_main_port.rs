@@ -69,12 +69,7 @@ fn check(ctx: &ProjectContext<'_>, out: &mut Vec<ProjectDiagnostic>) {
         }) else {
             continue;
         };
-        let Some(version) = unit
-            .versions
-            .target
-            .as_ref()
-            .or(unit.versions.current.as_ref())
-        else {
+        let Some(version) = unit.versions.checked() else {
             continue;
         };
         for group in groups

@@ -219,8 +219,5 @@ pub(crate) fn workload_document<'a>(unit: &ProjectUnit<'a>, set: &EnvSet) -> Opt
 
 /// The version a rule checks against: the target, else the current version.
 fn target<'a>(ctx: &'a RuleContext<'_>) -> Option<&'a ProductVersion> {
-    ctx.versions
-        .target
-        .as_ref()
-        .or(ctx.versions.current.as_ref())
+    ctx.versions.checked()
 }

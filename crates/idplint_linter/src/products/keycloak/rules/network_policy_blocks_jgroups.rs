@@ -171,11 +171,7 @@ fn cluster_ports(unit: &ProjectUnit<'_>, port: u32) -> Vec<u32> {
 
 /// Whether the unit's version (target, else current) is 26.1 or later: `jdbc-ping` by default.
 fn jdbc_ping_era(unit: &ProjectUnit<'_>) -> bool {
-    let version = unit
-        .versions
-        .target
-        .as_ref()
-        .or(unit.versions.current.as_ref());
+    let version = unit.versions.checked();
     matches!((version, ProductVersion::parse("26.1.0")), (Some(v), Some(d)) if *v >= d)
 }
 

@@ -11,18 +11,102 @@
 use super::{env_set, target};
 use crate::products::keycloak::catalog::{BuildTime, catalog};
 use crate::products::keycloak::dockerfile::ImageBuild;
-use crate::products::keycloak::extract::{image_repository, unit_shape};
+use crate::products::keycloak::extract::{Shape, image_repository, unit_shape};
 use crate::products::keycloak::values::{effective, is_secret, option_of};
-use crate::rule::{FnRule, Rule, RuleContext, RuleMeta};
-use crate::unit::{EnvEntry, UnitKind, ValueKind};
+use crate::rule::{ProjectContext, ProjectDiagnostic, Rule, RuleContext, RuleMeta};
+use crate::source::{normalise_path, parent_dir};
+use crate::unit::{EnvEntry, EnvSet, UnitContent, UnitKind, ValueKind};
 use crate::version::ProductVersion;
-use idplint_diagnostics::{Applicability, Diagnostic, Edit, Fix, Severity};
+use idplint_diagnostics::{Applicability, Diagnostic, Edit, Fix, Severity, TextRange};
 use std::sync::Arc;
 
 pub const ID: &str = "keycloak/optimized-build-time-option";
 
 pub fn factory(meta: Arc<RuleMeta>) -> Box<dyn Rule> {
-    FnRule::boxed(meta, UnitKind::KeycloakEnvSet, check)
+    Box::new(OptimizedBuildTimeOption { meta })
+}
+
+/// Per process against its own file's build or the stock image (`check`), and, across files,
+/// Compose services against the Dockerfile their `build:` names (`check_project`).
+struct OptimizedBuildTimeOption {
+    meta: Arc<RuleMeta>,
+}
+
+impl Rule for OptimizedBuildTimeOption {
+    fn meta(&self) -> &RuleMeta {
+        &self.meta
+    }
+
+    fn unit_kind(&self) -> UnitKind {
+        UnitKind::KeycloakEnvSet
+    }
+
+    fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        check(ctx, out);
+    }
+
+    fn check_project(&self, ctx: &ProjectContext<'_>, out: &mut Vec<ProjectDiagnostic>) {
+        check_compose_builds(ctx, out);
+    }
+}
+
+/// Compose services with `build:` whose Dockerfile is part of the run: compared with the
+/// build of the stage Compose builds (`target:`, else the last Keycloak stage).
+fn check_compose_builds(ctx: &ProjectContext<'_>, out: &mut Vec<ProjectDiagnostic>) {
+    for (index, unit) in ctx.units.iter().enumerate() {
+        let UnitContent::Env(set) = &unit.unit.content else {
+            continue;
+        };
+        let Some(version) = unit.versions.checked() else {
+            continue;
+        };
+        let Some(shape) = unit_shape(unit.file, unit.unit) else {
+            continue;
+        };
+        let Some(compose_build) = &shape.compose_build else {
+            continue;
+        };
+        let dockerfile = normalise_path(&format!(
+            "{}/{}/{}",
+            parent_dir(unit.file.path),
+            compose_build.context,
+            compose_build.dockerfile
+        ));
+        let stages: Vec<_> = ctx
+            .units
+            .iter()
+            .filter(|u| {
+                u.unit.kind == UnitKind::KeycloakEnvSet
+                    && u.file.dockerfile().is_some()
+                    && normalise_path(u.file.path) == dockerfile
+            })
+            .collect();
+        let stage = match &compose_build.target {
+            Some(target) => {
+                let label = format!("Dockerfile stage `{}`", target.to_ascii_lowercase());
+                stages.iter().find(|u| u.unit.label == label)
+            }
+            None => stages.last(),
+        };
+        let Some(build) = stage
+            .and_then(|u| unit_shape(u.file, u.unit))
+            .and_then(|s| s.build)
+        else {
+            continue;
+        };
+        let against = Against {
+            build: &build,
+            dockerfile: stage.map(|u| u.file.path),
+        };
+        for diagnostic in findings(set, &shape, Some(against), version, &|range, message| {
+            Diagnostic::new(ID, ctx.meta.severity, message, range)
+        }) {
+            out.push(ProjectDiagnostic {
+                unit: index,
+                diagnostic,
+            });
+        }
+    }
 }
 
 /// Whether `option` is fixed by `kc.sh build` in `version`.
@@ -100,18 +184,56 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     };
     // What the image was built with: a `kc.sh build` in this Dockerfile, else the stock
     // image's defaults.
-    let build = container.build.as_ref();
-    if build.is_none() {
-        let Some((image, _)) = &set.image else { return };
-        if !is_stock_image(image) {
-            // A custom image may well be built with exactly these values: not visible here.
-            return;
+    let against = match container.build.as_ref() {
+        Some(build) => Some(Against {
+            build,
+            dockerfile: None,
+        }),
+        None => {
+            // A Compose service built from a Dockerfile is judged against that build, when
+            // the Dockerfile is checked in the same run (`check_project`).
+            if container.compose_build.is_some() {
+                return;
+            }
+            let Some((image, _)) = &set.image else { return };
+            if !is_stock_image(image) {
+                // A custom image may well be built with exactly these values: not visible here.
+                return;
+            }
+            None
         }
-    }
+    };
+    out.extend(findings(
+        set,
+        &container,
+        against,
+        version,
+        &|range, message| ctx.diagnostic(range, message),
+    ));
+}
+
+/// The build an image was made with, and where it is when that is another file than the
+/// process's (a Compose service's `build:` Dockerfile).
+struct Against<'a> {
+    build: &'a ImageBuild,
+    dockerfile: Option<&'a str>,
+}
+
+/// The findings for one process: build-time options whose runtime value differs from the
+/// build (`against`, or the stock image's defaults when `None`) while `--optimized` skips it.
+fn findings(
+    set: &EnvSet,
+    container: &Shape,
+    against: Option<Against<'_>>,
+    version: &ProductVersion,
+    make: &dyn Fn(TextRange, String) -> Diagnostic,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let build = against.as_ref().map(|a| a.build);
     let words = &container.command_words;
     // A `kc.sh build` in the same command builds with this environment first.
     if !words.iter().any(|(w, _)| w == "--optimized") || words.iter().any(|(w, _)| w == "build") {
-        return;
+        return out;
     }
     let optimized: Option<&EnvEntry> = set
         .entries
@@ -169,18 +291,24 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                     Built::Default(value) => format!("without it (default `{value}`)"),
                     Built::Without | Built::Unknown => "without it".to_string(),
                 };
+                let place = match against.as_ref().and_then(|a| a.dockerfile) {
+                    Some(path) => format!(" (`kc.sh build` in {path})"),
+                    None => String::new(),
+                };
                 let message = format!(
-                    "`{}` is a build-time option, but the image was built {what} and `--optimized` skips the build: {consequence}",
+                    "`{}` is a build-time option, but the image was built {what}{place} and `--optimized` skips the build: {consequence}",
                     entry.name
                 );
-                ctx.diagnostic(entry.name_range, message)
-                    .with_label(build.range, "the build (`kc.sh build`)")
-                    .with_help(format!(
+                let diagnostic = make(entry.name_range, message);
+                let diagnostic = match against.as_ref().and_then(|a| a.dockerfile) {
+                    None => diagnostic.with_label(build.range, "the build (`kc.sh build`)"),
+                    Some(_) => diagnostic,
+                };
+                diagnostic.with_help(format!(
                         "Give it to the build instead (an `ENV` above the `kc.sh build`, or `--{option}=...` on it), or drop `--optimized` so `start` builds at every container start"
                     ))
             }
-            _ => ctx
-                .diagnostic(
+            _ => make(
                     entry.name_range,
                     format!(
                         "`{}` is a build-time option, but `--optimized` on the stock image skips the build: {consequence}",
@@ -207,4 +335,5 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         }
         out.push(diagnostic);
     }
+    out
 }

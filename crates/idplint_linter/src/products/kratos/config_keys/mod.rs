@@ -38,7 +38,7 @@ impl Target {
     /// The target (or current) version; the newest release when neither is known. `None` for
     /// releases older than the catalog.
     pub fn of(versions: &Versions) -> Option<Target> {
-        match versions.target.as_ref().or(versions.current.as_ref()) {
+        match versions.checked() {
             Some(version) => {
                 let release = Release::of(version);
                 (release >= OLDEST).then_some(Target {
@@ -55,7 +55,7 @@ impl Target {
 
     /// "Kratos v1.3.1" or "the newest Kratos (v26.2; no version is known)" for messages.
     pub fn describe(&self, versions: &Versions) -> String {
-        match versions.target.as_ref().or(versions.current.as_ref()) {
+        match versions.checked() {
             Some(version) if !self.assumed => format!("Kratos {version}"),
             _ => format!("the newest Kratos ({}; no version is known)", self.release),
         }

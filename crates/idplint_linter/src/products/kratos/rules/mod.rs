@@ -125,11 +125,7 @@ pub(super) fn at_severity(mut diagnostic: Diagnostic, severity: Severity) -> Dia
 /// The release the variables of an env-set unit are checked against (target, else current),
 /// and how to name it in messages ("Kratos v1.1.0", "any Kratos release").
 pub(super) fn env_versions(ctx: &RuleContext<'_>) -> (Option<Release>, String) {
-    let version = ctx
-        .versions
-        .target
-        .as_ref()
-        .or(ctx.versions.current.as_ref());
+    let version = ctx.versions.checked();
     (
         version.map(Release::of),
         version.map_or_else(

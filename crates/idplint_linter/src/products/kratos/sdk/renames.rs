@@ -254,9 +254,7 @@ fn code_unit<'a>(ctx: &'a RuleContext<'_>) -> Option<(CodeLanguage, &'a [Token])
 /// The SDK version the finding is about, for messages.
 fn sdk_label(ctx: &RuleContext<'_>) -> String {
     ctx.versions
-        .target
-        .as_ref()
-        .or(ctx.versions.current.as_ref())
+        .checked()
         .map_or_else(|| "this SDK".to_string(), |v| format!("SDK {v}"))
 }
 
@@ -413,12 +411,7 @@ fn check_go_module_path(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     let Some((CodeLanguage::Go, tokens)) = code_unit(ctx) else {
         return;
     };
-    let Some(target) = ctx
-        .versions
-        .target
-        .as_ref()
-        .or(ctx.versions.current.as_ref())
-    else {
+    let Some(target) = ctx.versions.checked() else {
         return;
     };
     let text = ctx.file.text;
