@@ -761,3 +761,48 @@ fn serverless_documents_are_compared_with_git_head() {
     );
     assert_eq!(client.shutdown(), 0);
 }
+
+#[test]
+fn cross_file_rules_see_the_files_around_the_document() {
+    // The Compose service builds `keycloak/Dockerfile.prod`: only with that file in the run
+    // does `optimized-build-time-option` know the image was built for PostgreSQL.
+    let dir = tempfile::tempdir().unwrap();
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/keycloak/compose-build");
+    std::fs::create_dir_all(dir.path().join("keycloak")).unwrap();
+    std::fs::copy(
+        fixture.join("keycloak/Dockerfile.prod"),
+        dir.path().join("keycloak/Dockerfile.prod"),
+    )
+    .unwrap();
+    let compose_path = dir.path().join("docker-compose.yml");
+    let compose = std::fs::read_to_string(fixture.join("docker-compose.yml")).unwrap();
+    std::fs::write(&compose_path, &compose).unwrap();
+    let uri = uri_of(&compose_path);
+    let mut client = Client::start(dir.path());
+    client.initialize(json!({}), json!({"debounceMs": 0}));
+    client.open(&uri, "yaml", &compose);
+    let diagnostics = client.diagnostics_for(&uri, 1);
+    let built = find(&diagnostics, "keycloak/optimized-build-time-option");
+    assert!(
+        built["message"]
+            .as_str()
+            .unwrap()
+            .contains("built with `postgres`"),
+        "{built}"
+    );
+    // The same file alone (no Dockerfile beside it): the build is unknown, nothing is said.
+    std::fs::remove_file(dir.path().join("keycloak/Dockerfile.prod")).unwrap();
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": compose}]}),
+    );
+    let diagnostics = client.diagnostics_for(&uri, 2);
+    assert!(
+        diagnostics
+            .iter()
+            .all(|d| d["code"] != "keycloak/optimized-build-time-option"),
+        "{diagnostics:#?}"
+    );
+    assert_eq!(client.shutdown(), 0);
+}

@@ -5,7 +5,8 @@
 //! one incremental `didChange` until the `publishDiagnostics` for that version arrives: apply
 //! the change, rebuild the line index, lint, convert to LSP, serialise. Each sample is one
 //! edit, so divan's median and slowest are the median and worst edit.
-//! `lint_path_only` times the analysis and conversion without the loop.
+//! `lint_path_only` times the analysis and conversion without the loop;
+//! `lint_path_with_neighbours` adds the files around a document that cross-file rules read.
 //!
 //! Run with `cargo bench -p idplint_server --bench latency`. Not run in CI.
 
@@ -162,7 +163,7 @@ fn lint_path_only(bencher: Bencher) {
     let document = Document::new(URI.to_string(), "yaml".to_string(), 1, large_config());
     let resolved = Resolved::default();
     bencher.bench_local(|| {
-        let analysis = analysis::analyze(registry, &document, &resolved, 0);
+        let analysis = analysis::analyze(registry, &document, &resolved, 0, &[]);
         black_box(analysis::to_lsp(
             &document,
             &analysis,
@@ -188,6 +189,44 @@ fn engine_only(bencher: Bencher) {
             "kratos.yml",
             &text,
             &options,
+        ))
+    });
+}
+
+/// What the files around a document cost: `testdata/keycloak/compose-build/docker-compose.yml`
+/// analysed with its neighbours (its Dockerfile, and the other fixtures one level up, since
+/// the repository is a git work tree), read once as `NeighbourCache` would.
+#[divan::bench(sample_count = 200, sample_size = 1)]
+fn lint_path_with_neighbours(bencher: Bencher) {
+    let Ok(registry) = idplint_linter::registry() else {
+        return;
+    };
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/keycloak");
+    let Ok(compose) = std::fs::read_to_string(root.join("compose-build/docker-compose.yml")) else {
+        return;
+    };
+    let document = Document::new(
+        format!(
+            "file://{}",
+            root.join("compose-build/docker-compose.yml").display()
+        ),
+        "yaml".to_string(),
+        1,
+        compose,
+    );
+    let Some(path) = document.path.clone() else {
+        return;
+    };
+    let mut cache = idplint_server::neighbours::NeighbourCache::default();
+    let neighbours = cache.around(&path, &std::collections::HashMap::new());
+    let resolved = Resolved::default();
+    bencher.bench_local(|| {
+        black_box(analysis::analyze(
+            registry,
+            &document,
+            &resolved,
+            0,
+            &neighbours,
         ))
     });
 }

@@ -41,12 +41,15 @@ impl Analysis {
     }
 }
 
-/// Lint `document` with the settings that govern it.
+/// Lint `document` with the settings that govern it. `neighbours` are the files around it
+/// (`neighbours::NeighbourCache`), linted in the same run so cross-file rules see what they
+/// see in a CLI run over the directory; only the document's findings are kept.
 pub fn analyze(
     registry: &Registry,
     document: &Document,
     resolved: &Resolved,
     generation: u64,
+    neighbours: &[(String, String)],
 ) -> Analysis {
     let format = sniff_format(&document.lint_path, &document.text);
     let with_base;
@@ -65,13 +68,26 @@ pub fn analyze(
         Some(format) => {
             // A panic in a rule must cost one file's diagnostics, not the editor's server.
             catch_unwind(AssertUnwindSafe(|| {
-                idplint_linter::lint_as(
-                    registry,
-                    &document.lint_path,
-                    &document.text,
-                    format,
-                    options,
-                )
+                if neighbours.is_empty() {
+                    return idplint_linter::lint_as(
+                        registry,
+                        &document.lint_path,
+                        &document.text,
+                        format,
+                        options,
+                    );
+                }
+                let mut run: Vec<(&str, &str, &LintOptions)> =
+                    vec![(&document.lint_path, &document.text, options)];
+                run.extend(
+                    neighbours
+                        .iter()
+                        .map(|(path, text)| (path.as_str(), text.as_str(), &resolved.options)),
+                );
+                idplint_linter::lint_files_each(registry, &run)
+                    .into_iter()
+                    .next()
+                    .unwrap_or_default()
             }))
             .unwrap_or_else(|_| internal_error_report())
         }

@@ -8,7 +8,8 @@
 //! client reports a change to it. See docs/editors.md for client setups.
 //!
 //! Layout: [`server`] runs the loop over an `lsp_server::Connection`; [`document`] keeps the
-//! client's text; [`analysis`] is the lint path (what the latency benchmark measures);
+//! client's text; [`analysis`] is the lint path (what the latency benchmark measures), run
+//! together with the files around the document ([`neighbours`]) for the cross-file rules;
 //! [`actions`] and [`hover`] answer requests from the latest analysis.
 
 pub mod actions;
@@ -17,6 +18,7 @@ pub mod document;
 pub mod encoding;
 pub mod git;
 pub mod hover;
+pub mod neighbours;
 pub mod server;
 pub mod settings;
 pub mod uri;

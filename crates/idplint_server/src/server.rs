@@ -11,6 +11,7 @@ use crate::analysis::{self, Analysis, DiagnosticFeatures};
 use crate::document::Document;
 use crate::encoding::Encoding;
 use crate::hover;
+use crate::neighbours::NeighbourCache;
 use crate::settings::SettingsCache;
 use crate::uri;
 use gen_lsp_types as lsp;
@@ -20,6 +21,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 /// How long to wait after an edit before linting: typing produces a burst of changes and only
@@ -103,6 +105,8 @@ pub struct Server<'a> {
     /// Documents edited but not linted yet: (first unlinted edit, latest edit).
     pending: HashMap<String, (Instant, Instant)>,
     settings: SettingsCache,
+    /// The files around open documents, for the cross-file rules.
+    neighbours: NeighbourCache,
     reported_settings_errors: HashSet<String>,
     shutdown_requested: bool,
     next_request_id: i32,
@@ -145,6 +149,7 @@ pub fn run(connection: &Connection, registry: &Registry) -> Result<Ending, Strin
         analyses: HashMap::new(),
         pending: HashMap::new(),
         settings: SettingsCache::default(),
+        neighbours: NeighbourCache::default(),
         reported_settings_errors: HashSet::new(),
         shutdown_requested: false,
         next_request_id: 0,
@@ -378,6 +383,7 @@ impl Server<'_> {
                     encoding,
                 );
                 self.analyses.remove(&uri);
+                self.neighbours_changed(&uri);
                 if self.debounce.is_zero() {
                     self.lint_and_publish(&uri)
                 } else {
@@ -426,6 +432,42 @@ impl Server<'_> {
                 Ok(())
             }
             _ => Ok(()),
+        }
+    }
+
+    /// `uri` changed: the open documents whose cross-file findings may depend on it (same
+    /// directory, or one level up or down, as `NeighbourCache` reads) are linted again after
+    /// the debounce, like an edit of their own.
+    fn neighbours_changed(&mut self, uri: &str) {
+        let Some(directory) = self
+            .documents
+            .get(uri)
+            .and_then(|d| d.path.as_ref()?.parent().map(PathBuf::from))
+        else {
+            return;
+        };
+        let related = |other: &std::path::Path| {
+            other == directory
+                || other.parent() == Some(directory.as_path())
+                || directory.parent() == Some(other)
+        };
+        let now = Instant::now();
+        let others: Vec<String> = self
+            .documents
+            .iter()
+            .filter(|(other, d)| {
+                *other != uri
+                    && d.path
+                        .as_ref()
+                        .and_then(|p| p.parent())
+                        .is_some_and(&related)
+            })
+            .map(|(other, _)| other.clone())
+            .collect();
+        for other in others {
+            self.analyses.remove(&other);
+            let first = self.pending.get(&other).map_or(now, |(first, _)| *first);
+            self.pending.insert(other, (first, now));
         }
     }
 
@@ -513,7 +555,19 @@ impl Server<'_> {
                     },
                 );
             }
-            let analysis = analysis::analyze(self.registry, document, &resolved, generation);
+            let neighbours = match &document.path {
+                Some(path) if !resolved.excluded => {
+                    let open: HashMap<PathBuf, &str> = self
+                        .documents
+                        .values()
+                        .filter_map(|d| Some((d.path.clone()?, d.text.as_str())))
+                        .collect();
+                    self.neighbours.around(path, &open)
+                }
+                _ => Vec::new(),
+            };
+            let analysis =
+                analysis::analyze(self.registry, document, &resolved, generation, &neighbours);
             self.analyses.insert(uri.to_string(), analysis);
         }
         self.analyses.get(uri)
