@@ -17,6 +17,8 @@ use std::time::SystemTime;
 
 pub const MAX_FILES: usize = 64;
 pub const MAX_FILE_BYTES: u64 = 256 * 1024;
+/// Directory entries looked at, whatever they turn out to be.
+pub const MAX_CANDIDATES: usize = 512;
 
 /// Directories that hold tools' output or dependencies, never configuration to check.
 const SKIPPED_DIRECTORIES: &[&str] = &["node_modules", "target", "vendor", "dist", "build"];
@@ -51,7 +53,9 @@ impl NeighbourCache {
             list(&subdirectory, &mut candidates, None);
         }
         let mut out = Vec::new();
-        for path in candidates {
+        // A directory full of other files (a home directory, a data folder) must not turn a
+        // keystroke into thousands of reads: look at a bounded number of names.
+        for path in candidates.into_iter().take(MAX_CANDIDATES) {
             if out.len() >= MAX_FILES {
                 break;
             }
@@ -59,6 +63,16 @@ impl NeighbourCache {
                 continue;
             }
             let name = path.to_string_lossy().into_owned();
+            // Only extension-less and `.txt` files are recognised by their content; any other
+            // name that idplint does not read is skipped without opening it.
+            let file_name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default();
+            let by_content = !file_name.contains('.') || file_name.ends_with(".txt");
+            if sniff_format(&name, "").is_none() && !by_content {
+                continue;
+            }
             let text = match open.get(&path) {
                 Some(text) => Some((*text).to_string()),
                 None => self.read(&path),
