@@ -175,14 +175,22 @@ pub fn run_with(
         }
     }
 
+    let any_stdin = discovery.inputs.iter().any(|i| i.stdin);
+    let (stdin_inputs, file_inputs): (Vec<Input>, Vec<Input>) =
+        discovery.inputs.into_iter().partition(|i| i.stdin);
+    // `check` lints the files together, and a file without a version of its own takes the
+    // one release the others agree on; `fix` works file by file, so it learns that release
+    // first (one extra parse per file) to fix what `check` reports.
+    let agreed = match mode {
+        Mode::Fix(_) => Some(agreed_versions(&resolver, &file_inputs)),
+        Mode::Check => None,
+    };
     let pass = Pass {
         mode,
         bump_to,
         base,
+        agreed: agreed.as_ref(),
     };
-    let any_stdin = discovery.inputs.iter().any(|i| i.stdin);
-    let (stdin_inputs, file_inputs): (Vec<Input>, Vec<Input>) =
-        discovery.inputs.into_iter().partition(|i| i.stdin);
     let mut outcomes: Vec<Outcome> = file_inputs
         .into_par_iter()
         .map(|input| {
@@ -412,7 +420,8 @@ pub fn emit(
 /// same `--target`/`--current`/`[target]` versions form one run (usually all of them); each
 /// keeps its own `select`/`ignore`/`per-file-ignores`. The runs are independent and linted in
 /// parallel. `fix` stays per file: its fixes are verified by re-linting that file alone, so
-/// they never depend on other files.
+/// they never depend on other files; it only takes the run's agreed release first
+/// (`agreed_versions`).
 fn lint_runs(registry: &Registry, outcomes: &mut [Outcome]) {
     type VersionKey = (
         std::collections::BTreeMap<idplint_linter::Product, idplint_linter::ProductVersion>,
@@ -461,6 +470,34 @@ struct Pass<'a> {
     mode: Mode,
     bump_to: Option<&'a [(idplint_linter::Product, idplint_linter::ProductVersion)]>,
     base: Option<&'a str>,
+    /// `fix`: the release per product the files of the run agree on.
+    agreed: Option<&'a Agreed>,
+}
+
+type Agreed = std::collections::BTreeMap<idplint_linter::Product, idplint_linter::ProductVersion>;
+
+/// The one release per product that the files agree on, counting only files whose settings do
+/// not pin that product (what `engine::lint_files` does for a run).
+fn agreed_versions(resolver: &Resolver, inputs: &[Input]) -> Agreed {
+    let found: Vec<(idplint_linter::Product, idplint_linter::ProductVersion)> = inputs
+        .par_iter()
+        .filter(|input| !input.excluded)
+        .flat_map_iter(|input| {
+            let options = resolver.options_for(&input.path).lint;
+            let text = match read::file(&input.path) {
+                Ok(Loaded::Text(text)) => text,
+                _ => return Vec::new(),
+            };
+            idplint_linter::checked_versions(&input.display, &text, &options)
+                .into_iter()
+                .filter(|(product, _)| {
+                    !options.targets.contains_key(product)
+                        && !options.currents.contains_key(product)
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    idplint_linter::agreed_versions(found, &idplint_linter::LintOptions::default())
 }
 
 /// Read, lint or fix one input.
@@ -476,6 +513,7 @@ fn process(
         mode,
         bump_to,
         base,
+        agreed,
     } = pass;
     let mut outcome = Outcome {
         display: input.display.clone(),
@@ -551,7 +589,13 @@ fn process(
         }
         Mode::Fix(fix_mode) => fix_mode,
     };
-    let mut fixed = idplint_linter::fix(registry, path, &text, &options.lint, options.minimum_fix);
+    let mut lint = options.lint;
+    for (product, version) in agreed.into_iter().flatten() {
+        if !lint.targets.contains_key(product) && !lint.currents.contains_key(product) {
+            lint.currents.insert(*product, version.clone());
+        }
+    }
+    let mut fixed = idplint_linter::fix(registry, path, &text, &lint, options.minimum_fix);
     // `upgrade`: once the fixes are in (and only if they were accepted), bump the version
     // markers, and report on the bumped text.
     // Version markers live in configs and manifests, never in source code.
@@ -569,8 +613,7 @@ fn process(
                 .applied
                 .entry("idplint/version-bump".to_string())
                 .or_default() += bumps.len();
-            fixed.remaining =
-                idplint_linter::lint_as(registry, path, &bumped, format, &options.lint);
+            fixed.remaining = idplint_linter::lint_as(registry, path, &bumped, format, &lint);
             fixed.fixed = Some(bumped);
         }
     }
@@ -596,8 +639,7 @@ fn process(
                     outcome.applied = 0;
                     outcome.changed = false;
                     // Nothing was written: report against the file as it is.
-                    outcome.report =
-                        idplint_linter::lint_as(registry, path, &text, format, &options.lint);
+                    outcome.report = idplint_linter::lint_as(registry, path, &text, format, &lint);
                     outcome.text = keep_if_needed(text, &outcome.report);
                 }
             }
@@ -616,7 +658,7 @@ fn process(
         FixMode::Diff => {
             // Only the diff is printed; its secrets are masked on both sides.
             let before_secrets =
-                idplint_linter::lint_as(registry, path, &text, format, &options.lint).secrets;
+                idplint_linter::lint_as(registry, path, &text, format, &lint).secrets;
             outcome.change = Some(Change {
                 before: text,
                 before_secrets,
@@ -625,7 +667,7 @@ fn process(
             });
         }
         FixMode::Check => {
-            outcome.report = idplint_linter::lint_as(registry, path, &text, format, &options.lint);
+            outcome.report = idplint_linter::lint_as(registry, path, &text, format, &lint);
             outcome.text = keep_if_needed(text, &outcome.report);
         }
     }

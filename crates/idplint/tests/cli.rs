@@ -849,3 +849,49 @@ fn dockerfiles_are_found_checked_and_fixed() {
         std::fs::read_to_string(fixtures.join("broken.Dockerfile.fixed")).unwrap()
     );
 }
+
+#[test]
+fn fix_gives_a_file_without_a_version_the_release_its_run_agrees_on() {
+    // The `.env` says nothing about its release; the Compose file next to it runs 26.0.5.
+    // `check` lints both as one run and reports the removed `proxy` in the `.env`; `fix`
+    // works file by file but must fix what `check` reports.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("docker-compose.yml"),
+        "services:\n  keycloak:\n    image: quay.io/keycloak/keycloak:26.0.5\n    command: [\"start\"]\n    env_file: keycloak.env\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("keycloak.env"),
+        "KC_PROXY=edge\nKC_HOSTNAME=https://sso.example.com\n",
+    )
+    .unwrap();
+    let check = run(dir.path(), &["check", "--format", "json", "."]);
+    assert!(
+        stdout(&check).contains("keycloak/proxy-option-removed"),
+        "{}",
+        stdout(&check)
+    );
+    let fixed = run(dir.path(), &["fix", "--unsafe-fixes", "."]);
+    assert_eq!(code(&fixed), 0, "{}", stdout(&fixed));
+    let env = std::fs::read_to_string(dir.path().join("keycloak.env")).unwrap();
+    assert!(!env.contains("KC_PROXY="), "{env}");
+    assert!(env.contains("KC_PROXY_HEADERS="), "{env}");
+    // Pinned by the command line, the file keeps that release instead.
+    std::fs::write(dir.path().join("keycloak.env"), "KC_PROXY=edge\n").unwrap();
+    let pinned = run(
+        dir.path(),
+        &[
+            "fix",
+            "--unsafe-fixes",
+            "--current",
+            "keycloak=23.0.7",
+            "--target",
+            "keycloak=23.0.7",
+            ".",
+        ],
+    );
+    assert!(code(&pinned) <= 1, "{}", stdout(&pinned));
+    let env = std::fs::read_to_string(dir.path().join("keycloak.env")).unwrap();
+    assert_eq!(env, "KC_PROXY=edge\n");
+}

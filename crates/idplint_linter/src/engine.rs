@@ -7,7 +7,7 @@ use crate::registry::{Registry, builtin};
 use crate::rule::{ProjectContext, ProjectDiagnostic, ProjectUnit, RuleContext, UnitMemo};
 use crate::source::{FileFormat, ParsedFile, sniff_format};
 use crate::unit::{DetectedVersion, TreeUnit, Unit, UnitContent};
-use crate::version::{Product, Versions, image_version};
+use crate::version::{Product, ProductVersion, Versions, image_version};
 use idplint_diagnostics::{
     Applicability, Diagnostic, Edit, LineIndex, Severity, TextRange, apply_edits,
 };
@@ -213,6 +213,51 @@ fn prepare<'a>(
         diagnostics: Vec::new(),
         report,
     }))
+}
+
+/// The releases the units of one file are checked for (units without one add nothing), as
+/// `lint_files` sees them before a run agrees on a version. The CLI's `fix`, which works file
+/// by file, uses them to give a file the release its run agrees on, as `check` does.
+pub fn checked_versions(
+    path: &str,
+    text: &str,
+    options: &LintOptions,
+) -> Vec<(Product, ProductVersion)> {
+    let Some(format) = crate::source::sniff_format(path, text) else {
+        return Vec::new();
+    };
+    match prepare(path, text, format, options) {
+        Prepared::Done(_) => Vec::new(),
+        Prepared::Ready(file) => file
+            .units
+            .iter()
+            .zip(&file.versions)
+            .filter_map(|(unit, versions)| Some((unit.kind.product(), versions.checked()?.clone())))
+            .collect(),
+    }
+}
+
+/// The one release per product that all of `versions` agree on, for products `options` does
+/// not pin: what `lint_files` gives units without a version of their own.
+pub fn agreed_versions(
+    versions: impl IntoIterator<Item = (Product, ProductVersion)>,
+    options: &LintOptions,
+) -> BTreeMap<Product, ProductVersion> {
+    let mut seen: BTreeMap<Product, BTreeSet<ProductVersion>> = BTreeMap::new();
+    for (product, version) in versions {
+        seen.entry(product).or_default().insert(version);
+    }
+    seen.into_iter()
+        .filter(|(product, _)| {
+            !options.targets.contains_key(product) && !options.currents.contains_key(product)
+        })
+        .filter_map(|(product, versions)| {
+            (versions.len() == 1)
+                .then(|| versions.into_iter().next())
+                .flatten()
+                .map(|v| (product, v))
+        })
+        .collect()
 }
 
 /// Units without a version take the one version of their product the run agrees on.

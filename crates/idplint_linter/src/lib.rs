@@ -20,7 +20,10 @@ pub mod suppression;
 pub mod unit;
 pub mod version;
 
-pub use engine::{FileReport, FixReport, fix, lint, lint_as, lint_files, lint_files_each};
+pub use engine::{
+    FileReport, FixReport, agreed_versions, checked_versions, fix, lint, lint_as, lint_files,
+    lint_files_each,
+};
 pub use options::LintOptions;
 pub use registry::{Registry, registry};
 pub use rule::{Rule, RuleContext, RuleMeta};
