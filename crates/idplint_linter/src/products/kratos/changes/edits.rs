@@ -18,8 +18,17 @@ pub fn is_yaml(tree: &TreeUnit) -> bool {
         .starts_with('{')
 }
 
-/// Whether the unit's text still parses once `edits` are applied.
+/// Whether the unit's text still parses once `edits` are applied. Swapping one plain YAML
+/// word for another (`message_ttl` -> `message_retries`, `http` -> `https`) cannot change the
+/// structure, so those edits skip the re-parse, which is most of a lint's cost on a large
+/// config with an upgrade target (every rename fix would parse the whole unit again).
 pub fn still_parses(tree: &TreeUnit, edits: &[Edit]) -> bool {
+    if is_yaml(tree) && edits.iter().all(|e| swaps_plain_words(&tree.text, e)) {
+        // Overlapping edits are refused by `apply_edits`; check that cheaply too.
+        let mut ranges: Vec<TextRange> = edits.iter().map(|e| e.range).collect();
+        ranges.sort_by_key(|r| r.start);
+        return ranges.windows(2).all(|w| w[0].end <= w[1].start);
+    }
     let Some(text) = apply_edits(&tree.text, edits) else {
         return false;
     };
@@ -29,6 +38,22 @@ pub fn still_parses(tree: &TreeUnit, edits: &[Edit]) -> bool {
     } else {
         idplint_syntax::json::parse(&text, &limits).is_ok()
     }
+}
+
+/// Whether `edit` replaces a plain word with another: both made of letters, digits, `_`, `.`,
+/// `-` and `/`, starting with a letter, digit or `_`. Such a word cannot open or close any YAML
+/// structure (no `:`, `#`, quotes, brackets, indicators), so the text parses as before.
+fn swaps_plain_words(text: &str, edit: &Edit) -> bool {
+    fn plain_word(word: &str) -> bool {
+        let mut chars = word.chars();
+        chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || "_.-/".contains(c))
+    }
+    !edit.range.is_empty()
+        && edit.range.slice(text).is_some_and(plain_word)
+        && plain_word(&edit.content)
 }
 
 /// Whether any comment lies inside a range the edits replace or delete.
@@ -323,4 +348,37 @@ pub fn replace_entry_lines(tree: &TreeUnit, entry: &Entry, lines: &[String]) -> 
         out.push_str(line);
     }
     Some(Edit::replace(entry.range, out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::swaps_plain_words;
+    use idplint_diagnostics::{Edit, TextRange};
+
+    #[test]
+    fn only_plain_word_swaps_skip_the_reparse() {
+        let text = "courier:\n  message_ttl: 1h\nurl: http://x\n";
+        let at = |needle: &str| {
+            let start = text.find(needle).unwrap_or(0) as u32;
+            TextRange::new(start, start + needle.len() as u32)
+        };
+        assert!(swaps_plain_words(
+            text,
+            &Edit::replace(at("message_ttl"), "message_retries")
+        ));
+        assert!(swaps_plain_words(text, &Edit::replace(at("http"), "https")));
+        // Anything that could open structure goes through the parser.
+        for content in ["a: b", "'x'", "-x", "x #y", "[x]", "", "*a", "x\ny"] {
+            assert!(
+                !swaps_plain_words(text, &Edit::replace(at("message_ttl"), content)),
+                "{content}"
+            );
+        }
+        // Replacing more than a word (here a key and its colon) is not a swap either.
+        assert!(!swaps_plain_words(
+            text,
+            &Edit::replace(at("message_ttl:"), "x")
+        ));
+        assert!(!swaps_plain_words(text, &Edit::insert(0, "x")));
+    }
 }
