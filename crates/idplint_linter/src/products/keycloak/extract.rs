@@ -247,6 +247,9 @@ fn tree_units(file: &ParsedFile<'_>, doc: &Document, out: &mut Vec<Unit>) {
     }
 }
 
+/// How the label of a Compose service's unit starts (rules that only concern Compose test it).
+pub(crate) const COMPOSE_SERVICE: &str = "Compose service";
+
 /// One process of a Compose, Kubernetes or ECS file with its environment and command line,
 /// before deciding which product it runs (Kratos reads its containers through this too).
 pub(crate) struct Container<'a> {
@@ -571,7 +574,7 @@ fn compose_container<'a>(host: &Host<'_>, service: &'a Entry) -> Option<Containe
     let published = compose_ports(get_merged(body, "ports").map(|e| &e.value), host.text);
     let compose_build = get_merged(body, "build").and_then(|e| compose_build(&e.value));
     Some(Container {
-        label: format!("Compose service `{name}`"),
+        label: format!("{COMPOSE_SERVICE} `{name}`"),
         name: name.to_string(),
         image,
         set,

@@ -11,7 +11,7 @@
 use super::{env_set, target};
 use crate::products::keycloak::catalog::{BuildTime, catalog};
 use crate::products::keycloak::dockerfile::ImageBuild;
-use crate::products::keycloak::extract::{Shape, image_repository, unit_shape};
+use crate::products::keycloak::extract::{COMPOSE_SERVICE, Shape, image_repository, unit_shape};
 use crate::products::keycloak::values::{effective, is_secret, option_of};
 use crate::rule::{ProjectContext, ProjectDiagnostic, Rule, RuleContext, RuleMeta};
 use crate::source::{normalise_path, parent_dir};
@@ -54,9 +54,13 @@ impl Rule for OptimizedBuildTimeOption {
 /// build of the stage Compose builds (`target:`, else the last Keycloak stage).
 fn check_compose_builds(ctx: &ProjectContext<'_>, out: &mut Vec<ProjectDiagnostic>) {
     for (index, unit) in ctx.units.iter().enumerate() {
+        // Only Compose services have `build:`; skip the others before extracting shapes.
         let UnitContent::Env(set) = &unit.unit.content else {
             continue;
         };
+        if !unit.unit.label.starts_with(COMPOSE_SERVICE) {
+            continue;
+        }
         let Some(version) = unit.versions.checked() else {
             continue;
         };
