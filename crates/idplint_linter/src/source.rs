@@ -59,19 +59,6 @@ impl FileFormat {
     }
 }
 
-/// Variable prefixes that only Kratos reads (a Kratos env file named `kratos-prod` or
-/// `.kratos`); the Kratos module still decides whether the file is one of its env sets.
-const KRATOS_ENV_PREFIXES: &[&str] = &[
-    "SELFSERVICE_",
-    "SECRETS_",
-    "COURIER_",
-    "SERVE_PUBLIC_",
-    "SERVE_ADMIN_",
-    "IDENTITY_",
-    "HASHERS_",
-    "CIPHERS_",
-];
-
 /// Decide a file's format from its name, falling back to a look at its content.
 /// `None` means idplint does not read this file.
 pub fn sniff_format(path: &str, text: &str) -> Option<FileFormat> {
@@ -128,9 +115,7 @@ pub fn sniff_format(path: &str, text: &str) -> Option<FileFormat> {
                         && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
                 {
                     assignments += 1;
-                    relevant |= key.starts_with("KC_")
-                        || key.starts_with("KEYCLOAK_")
-                        || KRATOS_ENV_PREFIXES.iter().any(|p| key.starts_with(p));
+                    relevant |= crate::products::is_product_variable(key);
                 }
                 _ => other += 1,
             }

@@ -43,6 +43,23 @@ pub trait ProductModule: Send + Sync {
     fn wants_base(&self, _path: &str, _text: &str) -> bool {
         false
     }
+
+    /// Prefixes of the environment variables only this product reads (`KC_`), so that an
+    /// extension-less file of `KEY=value` lines holding one is read as an env file.
+    fn env_variable_prefixes(&self) -> &'static [&'static str] {
+        &[]
+    }
+}
+
+/// Whether a variable name starts like one of a product's own (see
+/// `ProductModule::env_variable_prefixes`).
+pub fn is_product_variable(name: &str) -> bool {
+    all().iter().any(|module| {
+        module
+            .env_variable_prefixes()
+            .iter()
+            .any(|prefix| name.starts_with(prefix))
+    })
 }
 
 /// Whether any product compares this file with its base revision (`LintOptions::base_text`).

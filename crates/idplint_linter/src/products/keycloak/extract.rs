@@ -89,8 +89,12 @@ pub(crate) fn dotenv_set(file: &ParsedFile<'_>, doc: &Document) -> Option<EnvSet
     Some(set)
 }
 
+/// Variables the Quarkus distribution (`KC_`) or the legacy and Bitnami images (`KEYCLOAK_`)
+/// read.
+pub(crate) const KEYCLOAK_PREFIXES: &[&str] = &["KC_", "KEYCLOAK_"];
+
 fn is_keycloak_name(name: &str) -> bool {
-    name.starts_with("KC_") || name.starts_with("KEYCLOAK_")
+    KEYCLOAK_PREFIXES.iter().any(|p| name.starts_with(p))
 }
 
 /// `KEYCLOAK_VERSION=26.1.0` (or `KEYCLOAK_IMAGE=quay.io/keycloak/keycloak:26.1`) next to a

@@ -41,6 +41,10 @@ impl ProductModule for Keycloak {
         ".env"
     }
 
+    fn env_variable_prefixes(&self) -> &'static [&'static str] {
+        extract::KEYCLOAK_PREFIXES
+    }
+
     fn extract_units(&self, file: &ParsedFile<'_>, out: &mut Vec<Unit>) {
         extract::extract(file, out);
         cache_xml::extract(file, out);

@@ -127,7 +127,7 @@ fn is_kratos_dotenv(name: &str, set: &EnvSet) -> bool {
 }
 
 /// Top-level keys that only Kratos (among what shares `.env` files) uses.
-const KRATOS_PREFIXES: &[&str] = &[
+pub(crate) const KRATOS_PREFIXES: &[&str] = &[
     "SELFSERVICE_",
     "SECRETS_",
     "COURIER_",

@@ -35,6 +35,10 @@ impl ProductModule for Kratos {
         "kratos.yml"
     }
 
+    fn env_variable_prefixes(&self) -> &'static [&'static str] {
+        env::KRATOS_PREFIXES
+    }
+
     fn extract_units(&self, file: &ParsedFile<'_>, out: &mut Vec<Unit>) {
         extract::extract(file, out);
         identity::extract::extract(file, out);
