@@ -190,6 +190,18 @@ pub struct KeycloakDatasource<'a> {
     pub reference: Option<&'a XmlAttribute>,
 }
 
+/// Every profile with the datasource Keycloak stores its data in (profiles without one are
+/// left out): what the datasource rules walk.
+pub fn keycloak_datasources(root: &XmlElement) -> Vec<(Profile<'_>, KeycloakDatasource<'_>)> {
+    profiles(root)
+        .into_iter()
+        .filter_map(|profile| {
+            let datasource = keycloak_datasource(&profile)?;
+            Some((profile, datasource))
+        })
+        .collect()
+}
+
 /// The datasource Keycloak stores its data in: the one whose `jndi-name` the keycloak-server
 /// subsystem's `connectionsJpa` provider names in `dataSource`, or, without such a property,
 /// `java:jboss/datasources/KeycloakDS` (Keycloak's default), or the pool named `KeycloakDS`.

@@ -23,10 +23,7 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     let Some(doc) = ctx.file.xml() else {
         return;
     };
-    for profile in model::profiles(&doc.root) {
-        let Some(datasource) = model::keycloak_datasource(&profile) else {
-            continue;
-        };
+    for (_, datasource) in model::keycloak_datasources(&doc.root) {
         // An embedded H2 database is a file of the server itself: its password protects
         // nothing that file access does not already give (other rules report H2).
         if model::jdbc_url(datasource.element).is_some_and(|(url, _)| is_embedded_h2_url(url)) {

@@ -20,10 +20,7 @@ fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     let Some(doc) = ctx.file.xml() else {
         return;
     };
-    for profile in model::profiles(&doc.root) {
-        let Some(datasource) = model::keycloak_datasource(&profile) else {
-            continue;
-        };
+    for (profile, datasource) in model::keycloak_datasources(&doc.root) {
         let Some((url, range)) = model::jdbc_url(datasource.element) else {
             continue;
         };
