@@ -99,10 +99,50 @@ pub fn lint_files_each(
     registry: &Registry,
     files: &[(&str, &str, &LintOptions)],
 ) -> Vec<FileReport> {
+    let stages = lint_run(registry, files, &|_| true);
+    stages
+        .into_iter()
+        .zip(files)
+        .map(|(stage, (_, _, options))| match stage {
+            Prepared::Done(report) => report,
+            Prepared::Ready(file) => finish(*file, options),
+        })
+        .collect()
+}
+
+/// Lint one file as part of a run with `context`, the files around it, and report on that
+/// file only: the context files take part in cross-file rules and in the release the run
+/// agrees on, but their own rules do not run. What the language server does on every edit.
+pub fn lint_in_context(
+    registry: &Registry,
+    path: &str,
+    text: &str,
+    options: &LintOptions,
+    context: &[(&str, &str)],
+) -> FileReport {
+    let mut files: Vec<(&str, &str, &LintOptions)> = vec![(path, text, options)];
+    files.extend(context.iter().map(|(path, text)| (*path, *text, options)));
+    let stage = lint_run(registry, &files, &|index| index == 0)
+        .into_iter()
+        .next();
+    match stage {
+        Some(Prepared::Ready(file)) => finish(*file, options),
+        Some(Prepared::Done(report)) => report,
+        None => FileReport::default(),
+    }
+}
+
+/// Prepare every file, agree on versions, run the unit rules of the files `unit_rules_on`
+/// accepts (by index), then the cross-file rules over all of them.
+fn lint_run<'a>(
+    registry: &Registry,
+    files: &[(&'a str, &'a str, &LintOptions)],
+    unit_rules_on: &dyn Fn(usize) -> bool,
+) -> Vec<Prepared<'a>> {
     let Some((_, _, run_options)) = files.first() else {
         return Vec::new();
     };
-    let mut stages: Vec<Prepared<'_>> = files
+    let mut stages: Vec<Prepared<'a>> = files
         .iter()
         .map(|(path, text, options)| match sniff_format(path, text) {
             Some(format) => prepare(path, text, format, options),
@@ -110,8 +150,10 @@ pub fn lint_files_each(
         })
         .collect();
     inherit_run_versions(&mut stages, run_options);
-    for (stage, (_, _, options)) in stages.iter_mut().zip(files) {
-        if let Prepared::Ready(file) = stage {
+    for (index, (stage, (_, _, options))) in stages.iter_mut().zip(files).enumerate() {
+        if let Prepared::Ready(file) = stage
+            && unit_rules_on(index)
+        {
             run_unit_rules(registry, file, options);
         }
     }
@@ -126,13 +168,6 @@ pub fn lint_files_each(
     let enabled = |id: &str| files.iter().any(|(_, _, options)| options.is_enabled(id));
     run_project_rules(registry, &mut ready, &paths, &enabled);
     stages
-        .into_iter()
-        .zip(files)
-        .map(|(stage, (_, _, options))| match stage {
-            Prepared::Done(report) => report,
-            Prepared::Ready(file) => finish(*file, options),
-        })
-        .collect()
 }
 
 /// A file after parsing, unit extraction and version resolution, before any rule ran.

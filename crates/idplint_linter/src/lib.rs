@@ -22,7 +22,7 @@ pub mod version;
 
 pub use engine::{
     FileReport, FixReport, agreed_versions, checked_versions, fix, lint, lint_as, lint_files,
-    lint_files_each,
+    lint_files_each, lint_in_context,
 };
 pub use options::LintOptions;
 pub use registry::{Registry, registry};

@@ -1298,6 +1298,23 @@ fn compose_service_built_from_a_dockerfile_of_the_run_is_judged_against_that_bui
         "{}",
         findings[0].1
     );
+    // The editor's entry point: the Dockerfile only as context gives the same findings on the
+    // Compose file, and none of the Dockerfile's own.
+    let in_context = idplint_linter::lint_in_context(
+        registry,
+        &compose_path,
+        &compose,
+        &target("26.4.0"),
+        &with_dockerfile,
+    );
+    let index = LineIndex::new(&compose);
+    let rows: Vec<u32> = in_context
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "keycloak/optimized-build-time-option")
+        .map(|d| index.line_col(d.range.start, &compose).row)
+        .collect();
+    assert_eq!(rows, [12, 17], "{:#?}", in_context.diagnostics);
     // The values the build used: nothing to report.
     let matching = compose
         .replace("KC_DB: mysql", "KC_DB: postgres")

@@ -193,6 +193,70 @@ fn engine_only(bencher: Bencher) {
     });
 }
 
+/// Path and text of the document, and `(path, text)` of its context.
+type NeighbourRun = (String, String, Vec<(String, String)>);
+
+/// The document and context of the neighbour benchmarks: the Compose file of
+/// `testdata/keycloak/compose-build` and every other file of `testdata/keycloak` (about 60 files
+/// of every kind: the upper end of what `NeighbourCache` hands over).
+fn neighbour_run() -> Option<NeighbourRun> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/keycloak");
+    let document = root.join("compose-build/docker-compose.yml");
+    let text = std::fs::read_to_string(&document).ok()?;
+    let mut context = Vec::new();
+    let mut pending = vec![root];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).ok()?.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path != document
+                && let Ok(content) = std::fs::read_to_string(&path)
+            {
+                context.push((path.display().to_string(), content));
+            }
+        }
+    }
+    Some((document.display().to_string(), text, context))
+}
+
+/// A document linted with its context as `lint_in_context` does (only the document's own
+/// rules run), against linting the whole run and keeping one report (`lint_files_each`).
+#[divan::bench(sample_count = 100, sample_size = 1)]
+fn document_in_context(bencher: Bencher) {
+    let (Ok(registry), Some((path, text, context))) = (idplint_linter::registry(), neighbour_run())
+    else {
+        return;
+    };
+    let options = idplint_linter::LintOptions::default();
+    let context: Vec<(&str, &str)> = context
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    bencher.bench_local(|| {
+        black_box(idplint_linter::lint_in_context(
+            registry, &path, &text, &options, &context,
+        ))
+    });
+}
+
+#[divan::bench(sample_count = 100, sample_size = 1)]
+fn whole_run_for_one_report(bencher: Bencher) {
+    let (Ok(registry), Some((path, text, context))) = (idplint_linter::registry(), neighbour_run())
+    else {
+        return;
+    };
+    let options = idplint_linter::LintOptions::default();
+    let mut files: Vec<(&str, &str, &idplint_linter::LintOptions)> =
+        vec![(path.as_str(), text.as_str(), &options)];
+    files.extend(
+        context
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str(), &options)),
+    );
+    bencher.bench_local(|| black_box(idplint_linter::lint_files_each(registry, &files)));
+}
+
 /// What the files around a document cost: `testdata/keycloak/compose-build/docker-compose.yml`
 /// analysed with its neighbours (its Dockerfile, and the other fixtures one level up, since
 /// the repository is a git work tree), read once as `NeighbourCache` would.

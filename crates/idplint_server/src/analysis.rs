@@ -42,8 +42,9 @@ impl Analysis {
 }
 
 /// Lint `document` with the settings that govern it. `neighbours` are the files around it
-/// (`neighbours::NeighbourCache`), linted in the same run so cross-file rules see what they
-/// see in a CLI run over the directory; only the document's findings are kept.
+/// (`neighbours::NeighbourCache`), taking part in the run (`engine::lint_in_context`) so
+/// cross-file rules see what they see in a CLI run over the directory; only the document's own
+/// rules run and only its findings are kept.
 pub fn analyze(
     registry: &Registry,
     document: &Document,
@@ -77,17 +78,17 @@ pub fn analyze(
                         options,
                     );
                 }
-                let mut run: Vec<(&str, &str, &LintOptions)> =
-                    vec![(&document.lint_path, &document.text, options)];
-                run.extend(
-                    neighbours
-                        .iter()
-                        .map(|(path, text)| (path.as_str(), text.as_str(), &resolved.options)),
-                );
-                idplint_linter::lint_files_each(registry, &run)
-                    .into_iter()
-                    .next()
-                    .unwrap_or_default()
+                let context: Vec<(&str, &str)> = neighbours
+                    .iter()
+                    .map(|(path, text)| (path.as_str(), text.as_str()))
+                    .collect();
+                idplint_linter::lint_in_context(
+                    registry,
+                    &document.lint_path,
+                    &document.text,
+                    options,
+                    &context,
+                )
             }))
             .unwrap_or_else(|_| internal_error_report())
         }
