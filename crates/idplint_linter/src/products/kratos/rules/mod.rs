@@ -80,7 +80,7 @@ use super::catalog::Release;
 use super::env::{Lookup, lookup};
 use super::url::{Url, is_reference};
 use crate::rule::{NativeRuleFactory, RuleContext};
-use crate::unit::{EnvEntry, TreeUnit, UnitContent, ValueKind};
+use crate::unit::{EnvEntry, EnvSet, TreeUnit, UnitContent, ValueKind};
 use idplint_diagnostics::{Diagnostic, Severity};
 use idplint_syntax::{Node, NodeKind};
 
@@ -154,35 +154,47 @@ pub(super) fn production_env_keys<'a>(ctx: &'a RuleContext<'_>) -> Vec<EnvKey<'a
     let UnitContent::Env(set) = &ctx.unit.content else {
         return Vec::new();
     };
-    let (release, _) = env_versions(ctx);
-    let keys: Vec<EnvKey<'a>> = set
-        .entries
+    // Six rules ask; the key lookups and the walk of the file for `--dev` happen once per unit.
+    struct ProductionKeys(Vec<(usize, String)>);
+    let found = ctx.memo.get_or_compute(|| {
+        let (release, _) = env_versions(ctx);
+        let keys: Vec<(usize, String)> = set
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, entry)| entry.value.is_some())
+            .filter_map(|(index, entry)| match lookup(&entry.name, release) {
+                Lookup::Key(resolved) => Some((index, resolved.display)),
+                _ => None,
+            })
+            .collect();
+        let dev = env_is_dev(ctx, set, &keys);
+        ProductionKeys(if dev { Vec::new() } else { keys })
+    });
+    found
+        .0
         .iter()
-        .filter_map(|entry| {
+        .filter_map(|(index, key)| {
+            let entry = set.entries.get(*index)?;
             let value = entry.value.as_deref()?;
-            let literal = entry.value_kind == ValueKind::Literal && !is_reference(value);
-            let Lookup::Key(resolved) = lookup(&entry.name, release) else {
-                return None;
-            };
             Some(EnvKey {
                 entry,
                 value,
-                literal,
-                key: resolved.display,
+                literal: entry.value_kind == ValueKind::Literal && !is_reference(value),
+                key: key.clone(),
             })
         })
-        .collect();
-    if env_is_dev(ctx, &keys) {
-        return Vec::new();
-    }
-    keys
+        .collect()
 }
 
-fn env_is_dev(ctx: &RuleContext<'_>, keys: &[EnvKey<'_>]) -> bool {
-    let value_of = |key: &str| {
+fn env_is_dev(ctx: &RuleContext<'_>, set: &EnvSet, keys: &[(usize, String)]) -> bool {
+    let value_of = |wanted: &str| {
         keys.iter()
-            .find(|k| k.key == key && k.literal)
-            .map(|k| k.value)
+            .filter(|(_, key)| key == wanted)
+            .filter_map(|(index, _)| set.entries.get(*index))
+            .find(|entry| entry.value_kind == ValueKind::Literal)
+            .and_then(|entry| entry.value.as_deref())
+            .filter(|value| !is_reference(value))
     };
     let dev_variable = value_of("dev").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
     let local = value_of("serve.public.base_url")
