@@ -182,7 +182,9 @@ pub fn run_with(
     // one release the others agree on; `fix` works file by file, so it learns that release
     // first (one extra parse per file) to fix what `check` reports.
     let agreed = match mode {
-        Mode::Fix(_) => Some(agreed_versions(&resolver, &file_inputs)),
+        // One file agrees with itself: the engine already shares its versions among its units.
+        Mode::Fix(_) if file_inputs.len() > 1 => Some(agreed_versions(&resolver, &file_inputs)),
+        Mode::Fix(_) => None,
         Mode::Check => None,
     };
     let pass = Pass {
